@@ -1,0 +1,60 @@
+import { App } from 'cdktf';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { currentEtlVersion, loadEtlArtifact } from './config/etlArtifact';
+import { loadEnvironments, selectEnvironments, type Environment } from './config/loadEnvironments';
+import { KNOWN_REGIONS } from './config/regions';
+import type { DeployTarget } from './stacks/deployTarget';
+import { RegionalStack, stackName } from './stacks/RegionalStack';
+
+export interface SynthOptions {
+  /** @default 'environments' */
+  readonly environmentsDir?: string;
+  /** The ETL package; its dist/ holds the built zip and manifest. @default 'etl' */
+  readonly etlDir?: string;
+  /** @default 'cdktf.out' */
+  readonly outdir?: string;
+  /** Environments to synthesize. @default all */
+  readonly environments?: readonly string[];
+  /** @default { kind: 'aws' } */
+  readonly target?: DeployTarget;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly environments: readonly Environment[];
+  readonly stacks: readonly RegionalStack[];
+}
+
+/**
+ * Validates every environment and resolves every ETL artifact, then builds one stack per environment × region.
+ * Anything wrong throws before an App exists, so a bad definition never writes to the output directory.
+ */
+export function buildApp(options: SynthOptions = {}): BuiltApp {
+  const etlDir = options.etlDir ?? 'etl';
+  const all = loadEnvironments(options.environmentsDir ?? 'environments');
+  const environments = selectEnvironments(all, options.environments ?? []);
+  const plans = environments.map((environment) => {
+    const version = environment.etl.version ?? currentEtlVersion(etlDir);
+    const artifact = loadEtlArtifact(path.join(etlDir, 'dist'), version, environment.etl.version ? environment.file : undefined);
+    return { environment, artifact };
+  });
+
+  const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
+  const target = options.target ?? { kind: 'aws' };
+  const stacks = plans.flatMap(({ environment, artifact }) =>
+    environment.regions.map((region) => new RegionalStack(app, { environment, region: region.name as (typeof KNOWN_REGIONS)[number], artifact, target })),
+  );
+  return { app, environments, stacks };
+}
+
+/** Synthesizes into `outdir`, first removing the stacks it is about to rewrite (so a removed region leaves nothing stale). */
+export function synth(options: SynthOptions = {}): BuiltApp {
+  const built = buildApp(options);
+  const outdir = options.outdir ?? 'cdktf.out';
+  for (const env of built.environments) {
+    for (const region of KNOWN_REGIONS) rmSync(path.join(outdir, 'stacks', stackName(env.name, region)), { recursive: true, force: true });
+  }
+  built.app.synth();
+  return built;
+}

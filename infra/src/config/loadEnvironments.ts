@@ -1,0 +1,93 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { overlaps, parseIpv4Cidr, type Ipv4Block } from './cidr';
+import { environmentSchema, type EnvironmentDefinition } from './environmentSchema';
+import { EnvironmentError } from './errors';
+import { formatIssues, issueMessages } from './formatIssues';
+
+export const ENVIRONMENT_FILE = 'environment.json';
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+/** A validated environment: its definition plus where it came from. */
+export interface Environment extends EnvironmentDefinition {
+  /** The folder name under `environments/`. */
+  readonly name: string;
+  /** The definition file, relative to the working directory, for messages. */
+  readonly file: string;
+}
+
+/**
+ * Reads and validates every `environments/<name>/environment.json`, then checks what spans environments
+ * (suffixes and VPC blocks are unique). Throws one EnvironmentError listing every problem found.
+ */
+export function loadEnvironments(directory: string): Environment[] {
+  if (!existsSync(directory)) {
+    throw new EnvironmentError([`${directory}: folder not found; run from the repository root or pass --environments <dir>`]);
+  }
+  const problems: string[] = [];
+  const environments: Environment[] = [];
+  const folders = readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+
+  for (const name of folders) {
+    const file = path.join(path.relative(process.cwd(), directory) || '.', name, ENVIRONMENT_FILE);
+    if (!ENVIRONMENT_NAME.test(name)) {
+      problems.push(`${path.dirname(file)}: folder name "${name}" must be lowercase letters, digits and hyphens, starting with a letter (at most 31)`);
+      continue;
+    }
+    if (!existsSync(file)) {
+      problems.push(`${path.dirname(file)}: no ${ENVIRONMENT_FILE}; each environment folder holds one (copy environments/dev/${ENVIRONMENT_FILE})`);
+      continue;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      problems.push(`${file}: not valid JSON (${(error as Error).message})`);
+      continue;
+    }
+    const result = environmentSchema.safeParse(data, { error: issueMessages });
+    if (result.success) environments.push({ ...result.data, name, file });
+    else problems.push(...formatIssues(file, environmentSchema, result.error.issues));
+  }
+  if (folders.length === 0) problems.push(`${directory}: no environment folders; add one such as ${directory}/dev/${ENVIRONMENT_FILE}`);
+
+  problems.push(...crossEnvironmentProblems(environments));
+  if (problems.length > 0) throw new EnvironmentError(problems);
+  return environments;
+}
+
+function crossEnvironmentProblems(environments: readonly Environment[]): string[] {
+  const problems: string[] = [];
+  const bySuffix = new Map<string, Environment>();
+  const blocks: { env: Environment; index: number; block: Ipv4Block }[] = [];
+  for (const env of environments) {
+    const owner = bySuffix.get(env.suffix);
+    if (owner) {
+      problems.push(`${env.file}: suffix: "${env.suffix}" is already used by ${owner.file}; every environment needs its own suffix (resource names must be unique)`);
+    } else {
+      bySuffix.set(env.suffix, env);
+    }
+    env.regions.forEach((region, index) => {
+      const block = parseIpv4Cidr(region.cidr) as Ipv4Block; // validated by the schema
+      for (const other of blocks.filter((b) => b.env !== env && overlaps(b.block, block))) {
+        problems.push(
+          `${env.file}: regions[${index}].cidr: "${region.cidr}" overlaps ${other.env.file} regions[${other.index}].cidr "${other.block.cidr}"; VPC blocks are unique across environments so they can be peered`,
+        );
+      }
+      blocks.push({ env, index, block });
+    });
+  }
+  return problems;
+}
+
+/** Picks the environments named on the command line; all of them when none are named. */
+export function selectEnvironments(all: readonly Environment[], names: readonly string[]): Environment[] {
+  const unknown = names.filter((name) => !all.some((env) => env.name === name));
+  if (unknown.length > 0) {
+    throw new EnvironmentError([`--env ${unknown.join(', ')}: no such environment; defined: ${all.map((e) => e.name).join(', ')}`]);
+  }
+  return names.length === 0 ? [...all] : all.filter((env) => names.includes(env.name));
+}

@@ -1,0 +1,137 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import type { EtlArtifact } from '../config/etlArtifact';
+import { policyDocument, serviceTrustPolicy } from './policyDocument';
+
+export interface EtlFunctionProps {
+  readonly account: string;
+  readonly functionName: string;
+  readonly roleName: string;
+  readonly logGroupName: string;
+  /** The built ETL package (zip + manifest). */
+  readonly artifact: EtlArtifact;
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly tableName: string;
+  readonly tableArn: string;
+  /** ARN of the table's status/created_at index. */
+  readonly tableIndexArn: string;
+  readonly queueArn: string;
+  readonly timeoutSeconds: number;
+  /** Upper bound on concurrent ETL runs in this region. */
+  readonly reservedConcurrency: number;
+  /** Concurrency the SQS poller may use; at most reservedConcurrency so no receive is throttled. */
+  readonly maxConcurrency: number;
+  readonly batchSize: number;
+  /** @default 1024 */
+  readonly memorySize?: number;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+export const ETL_RUNTIME = 'nodejs22.x';
+export const ETL_HANDLER = 'index.handler';
+
+/**
+ * The ETL Lambda in the private subnets, its log group (created here so retention applies from the first line),
+ * its least-privilege role, and the SQS event source mapping that reports partial batch failures.
+ */
+export class EtlFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly eventSourceMapping: LambdaEventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: EtlFunctionProps) {
+    super(scope, id);
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', { name: props.logGroupName, retentionInDays: props.logRetentionDays ?? 30 });
+
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', props.account),
+    });
+    const policy = new IamRolePolicy(this, 'policy', {
+      name: 'etl-least-privilege',
+      role: this.role.id,
+      policy: policyDocument(
+        {
+          Sid: 'ConsumeQueue',
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+          Resource: props.queueArn,
+        },
+        { Sid: 'ReadInput', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: `${props.bucketArn}/input/*` },
+        {
+          Sid: 'WriteOutputs',
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          Resource: [`${props.bucketArn}/processed/*`, `${props.bucketArn}/rejected/*`],
+        },
+        {
+          Sid: 'JobLedger',
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+          Resource: [props.tableArn, props.tableIndexArn],
+        },
+        { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${this.logGroup.arn}:*` },
+        {
+          // Lambda manages the function's ENIs in the VPC with these; AWS does not support resource-level
+          // scoping for them (DescribeNetworkInterfaces/DescribeSubnets are describe-only, the others act on ENIs
+          // Lambda creates), so the AWS-managed AWSLambdaVPCAccessExecutionRole grants them on "*" as well.
+          Sid: 'VpcNetworkInterfaces',
+          Effect: 'Allow',
+          Action: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          Resource: '*',
+        },
+      ),
+    });
+
+    // Copied into each stack's assets/ so a synthesized stack directory is self-contained (deploy from the artifact).
+    const code = new TerraformAsset(this, 'code', { path: props.artifact.zipPath, type: AssetType.FILE });
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      role: this.role.arn,
+      runtime: ETL_RUNTIME,
+      handler: ETL_HANDLER,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeoutSeconds,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      filename: code.path,
+      sourceCodeHash: props.artifact.base64Sha256,
+      vpcConfig: { subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds },
+      environment: {
+        variables: {
+          JOB_TABLE_NAME: props.tableName,
+          RAW_BUCKET_NAME: props.bucketName,
+          ETL_VERSION: props.artifact.version,
+          POWERTOOLS_SERVICE_NAME: 'analytics-etl',
+          POWERTOOLS_METRICS_NAMESPACE: 'AnalyticsPlatform',
+        },
+      },
+      // CreateFunction checks the role can manage ENIs, so the policy must exist first
+      dependsOn: [this.logGroup, policy],
+    });
+
+    this.eventSourceMapping = new LambdaEventSourceMapping(this, 'queue-mapping', {
+      eventSourceArn: props.queueArn,
+      functionName: this.function.arn,
+      batchSize: props.batchSize,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: props.maxConcurrency },
+    });
+  }
+}

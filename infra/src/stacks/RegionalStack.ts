@@ -1,0 +1,187 @@
+import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EtlArtifact } from '../config/etlArtifact';
+import type { Environment } from '../config/loadEnvironments';
+import { regionalNames } from '../config/names';
+import { regionKey, type RegionName } from '../config/regions';
+import { EtlFunction } from '../constructs/EtlFunction';
+import { EtlQueues } from '../constructs/EtlQueues';
+import { JobTable, JOBS_BY_STATUS_INDEX } from '../constructs/JobTable';
+import { Monitoring } from '../constructs/Monitoring';
+import { Network } from '../constructs/Network';
+import { ObjectCreatedRule } from '../constructs/ObjectCreatedRule';
+import { RawBucket } from '../constructs/RawBucket';
+import { EMULATED_SERVICES, type DeployTarget } from './deployTarget';
+
+export interface RegionalStackProps {
+  readonly environment: Environment;
+  readonly region: RegionName;
+  readonly artifact: EtlArtifact;
+  readonly target: DeployTarget;
+}
+
+/** SQS redelivers a message only after this many Lambda timeouts (AWS guidance for SQS event sources). */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/** The stack name (and cdktf.out/stacks/<name> directory) for one environment × region. */
+export function stackName(environment: string, region: string): string {
+  return `${environment}-${region}`;
+}
+
+/** State object key: one per environment × region so each matrix job locks only its own state. */
+export function stateKey(environment: string, region: string): string {
+  return `analytics/${environment}/${region}.tfstate`;
+}
+
+/** One isolated copy of the platform in one region of one environment; nothing in it refers to another region. */
+export class RegionalStack extends TerraformStack {
+  constructor(scope: Construct, props: RegionalStackProps) {
+    const { environment: env, region, artifact, target } = props;
+    super(scope, stackName(env.name, region));
+    const regionDef = env.regions.find((r) => r.name === region);
+    if (!regionDef) throw new Error(`${env.file}: region ${region} is not defined`);
+    const names = regionalNames(region, env.suffix);
+
+    this.configureState(env, region, target);
+    new AwsProvider(this, 'aws', {
+      region,
+      defaultTags: [
+        {
+          tags: {
+            ...env.tags,
+            Application: 'analytics-platform',
+            Environment: env.name,
+            Region: region,
+            ManagedBy: 'cdktf',
+            EtlVersion: artifact.version,
+          },
+        },
+      ],
+      ...(target.kind === 'aws' ? { allowedAccountIds: [env.account] } : emulatorProviderSettings(target.endpoint)),
+    });
+
+    const raw = new RawBucket(this, 'raw-bucket', { bucketName: names.bucket, forceDestroy: env.ephemeral });
+    const jobs = new JobTable(this, 'job-table', { tableName: names.jobTable, deletionProtection: !env.ephemeral });
+    const tableIndexArn = `${jobs.table.arn}/index/${JOBS_BY_STATUS_INDEX}`;
+
+    const network = new Network(this, 'network', {
+      region,
+      account: env.account,
+      vpcName: names.vpc,
+      cidr: regionDef.cidr,
+      availabilityZones: regionDef.availabilityZones,
+      flowLogGroupName: names.flowLogGroup,
+      flowLogRoleName: names.flowLogRole,
+      securityGroupName: names.etlSecurityGroup,
+      endpointS3Statements: [
+        {
+          Sid: 'OnlyThisRegionsRawBucket',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'],
+          Resource: `${raw.bucket.arn}/*`,
+        },
+      ],
+      endpointDynamodbStatements: [
+        {
+          Sid: 'OnlyThisRegionsJobTable',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+          Resource: [jobs.table.arn, tableIndexArn],
+        },
+      ],
+    });
+
+    const queues = new EtlQueues(this, 'queues', {
+      queueName: names.queue,
+      deadLetterQueueName: names.deadLetterQueue,
+      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * env.etl.timeoutSeconds,
+    });
+
+    const etl = new EtlFunction(this, 'etl', {
+      account: env.account,
+      functionName: names.etlFunction,
+      roleName: names.etlRole,
+      logGroupName: names.etlLogGroup,
+      artifact,
+      subnetIds: network.subnets.map((s) => s.id),
+      securityGroupIds: [network.securityGroup.id],
+      bucketName: raw.bucket.bucket,
+      bucketArn: raw.bucket.arn,
+      tableName: jobs.table.name,
+      tableArn: jobs.table.arn,
+      tableIndexArn,
+      queueArn: queues.queue.arn,
+      timeoutSeconds: env.etl.timeoutSeconds,
+      reservedConcurrency: env.etl.reservedConcurrency,
+      maxConcurrency: env.etl.maxConcurrency,
+      batchSize: env.etl.batchSize,
+    });
+
+    new ObjectCreatedRule(this, 'object-created', {
+      ruleName: names.eventRule,
+      bucketName: raw.bucket.bucket,
+      queue: queues.queue,
+      deadLetterQueue: queues.deadLetterQueue,
+    });
+
+    new Monitoring(this, 'monitoring', {
+      region,
+      dashboardName: names.dashboard,
+      topicName: names.alarmTopic,
+      alarmNames: {
+        etlErrors: names.etlErrorsAlarm,
+        queueDepth: names.queueDepthAlarm,
+        oldestMessage: names.oldestMessageAlarm,
+        deadLetter: names.deadLetterAlarm,
+      },
+      functionName: names.etlFunction,
+      queueName: names.queue,
+      deadLetterQueueName: names.deadLetterQueue,
+      lambdaErrorsThreshold: env.alarms.lambdaErrors,
+      queueDepthThreshold: env.alarms.queueDepth,
+      oldestMessageAgeThreshold: env.alarms.oldestMessageAgeSeconds,
+      alarmEmails: env.alarms.emails,
+    });
+
+    const key = regionKey(region);
+    const output = (name: string, value: string, description: string) => {
+      new TerraformOutput(this, `${name}_${key}`, { value, description }).overrideLogicalId(`${name}_${key}`);
+    };
+    output('s3_bucket_name', raw.bucket.bucket, 'Raw-data bucket; drop files under input/<dataset>/');
+    output('lambda_function_arn', etl.function.arn, 'ETL function');
+    output('dynamodb_table_name', jobs.table.name, 'Job ledger');
+    output('sqs_queue_url', queues.queue.url, 'ETL work queue');
+    output('vpc_id', network.vpc.id, 'Private VPC of this region');
+  }
+
+  private configureState(env: Environment, region: string, target: DeployTarget): void {
+    if (target.kind === 'emulator') {
+      new LocalBackend(this, { path: 'terraform.tfstate' });
+      return;
+    }
+    new S3Backend(this, {
+      bucket: env.state.bucket,
+      key: stateKey(env.name, region),
+      region: env.state.region,
+      encrypt: true,
+      ...(env.state.lockTable ? { dynamodbTable: env.state.lockTable } : {}),
+    });
+    // S3-native locking (terraform >= 1.10); cdktf 0.21's S3Backend predates the setting
+    if (!env.state.lockTable) this.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+}
+
+function emulatorProviderSettings(endpoint: string): Partial<AwsProviderConfig> {
+  return {
+    accessKey: 'test',
+    secretKey: 'test',
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+    s3UsePathStyle: true,
+    endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
+  };
+}
