@@ -11,7 +11,7 @@ const knownRegion = z.string().refine(isKnownRegion, {
 });
 
 const positiveInt = (what: string, max = Number.MAX_SAFE_INTEGER) =>
-  z.int({ error: `must be a whole number (${what})` }).min(1, { error: `must be at least 1 (${what})` }).max(max, {
+  z.int().min(1, { error: `must be at least 1 (${what})` }).max(max, {
     error: `must be at most ${max} (${what})`,
   });
 

@@ -42,6 +42,7 @@ export function formatIssues(file: string, schema: z.core.$ZodType, issues: read
 export const issueMessages: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return `missing required field (expected ${issue.expected})`;
+    if (issue.expected === 'int') return `must be a whole number, not ${JSON.stringify(issue.input)}`;
     return `must be ${issue.expected === 'array' ? 'an' : 'a'} ${issue.expected}, not ${Array.isArray(issue.input) ? 'an array' : typeof issue.input}`;
   }
   return undefined;
