@@ -8,17 +8,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-async function main(): Promise<void> {
+function main(): void {
   const mode = process.argv[2];
   if (mode !== 'deep' && mode !== 'root') throw new Error('usage: synthOnce.ts deep|root');
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   const start = performance.now();
   if (mode === 'root') require('@cdktf/provider-aws');
-  const { synth } = await import('../src/app');
+  const { synth } = require('../src/app') as typeof import('../src/app');
   const { stacks } = synth({ outdir });
   const ms = performance.now() - start;
   rmSync(outdir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify({ mode, stacks: stacks.length, ms }));
 }
 
-void main();
+main();

@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 
-export const MIN_TERRAFORM_VERSION = '1.5';
+const MIN_TERRAFORM_VERSION = '1.5';
 
 export interface TerraformResult {
   /** Exit code; terraform killed by a signal is reported as an error instead. */
@@ -66,11 +66,8 @@ export function run(dir: string, args: readonly string[], options: RunOptions = 
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new TerraformError(`terraform was not found on PATH: install Terraform >= ${MIN_TERRAFORM_VERSION} (https://developer.hashicorp.com/terraform/install)`)
-          : error,
-      );
+      const install = `install Terraform >= ${MIN_TERRAFORM_VERSION} (https://developer.hashicorp.com/terraform/install)`;
+      reject(error.code === 'ENOENT' ? new TerraformError(`terraform was not found on PATH: ${install}`) : error);
     });
     child.on('close', (code, signal) => {
       const result = { code: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };

@@ -1,0 +1,111 @@
+/**
+ * The terraform runner against the real CLI: the failures people hit first (no terraform, no provider)
+ * and the plan exit codes. Only terraform's built-in provider is ever installed here, so nothing is downloaded.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { init, plan, run, showJson, TerraformError, validate } from '../src/terraform/terraformCli';
+
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'terraform-cli-'));
+});
+
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A working directory holding one JSON configuration. */
+function workdir(name: string, config: object): string {
+  const dir = path.join(tmp, name);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
+  return dir;
+}
+
+/** process.env without the variables that choose where providers come from. */
+function envWithoutProviderSource(): NodeJS.ProcessEnv {
+  const { TF_PROVIDER_MIRROR: _mirror, TF_PLUGIN_CACHE_DIR: _cache, ...rest } = process.env;
+  return rest;
+}
+
+const NEEDS_AWS = { terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } } };
+
+describe('when terraform cannot run', () => {
+  test('no terraform on PATH: says to install Terraform >= 1.5', async () => {
+    const emptyBin = path.join(tmp, 'empty-bin');
+    mkdirSync(emptyBin);
+    await expect(run(tmp, ['version'], { env: { ...process.env, PATH: emptyBin } })).rejects.toThrow(
+      'terraform was not found on PATH: install Terraform >= 1.5',
+    );
+  });
+
+  test('a missing working directory is named as such, not mistaken for a missing terraform', async () => {
+    const missing = path.join(tmp, 'no-such-dir');
+    await expect(run(missing, ['version'])).rejects.toThrow(`working directory ${missing} does not exist`);
+  });
+});
+
+describe('init: where providers come from', () => {
+  test('TF_PROVIDER_MIRROR that is not a directory', async () => {
+    const dir = workdir('mirror-missing', NEEDS_AWS);
+    const mirror = path.join(tmp, 'no-such-mirror');
+    await expect(init(dir, { env: { ...process.env, TF_PROVIDER_MIRROR: mirror } })).rejects.toThrow(
+      `TF_PROVIDER_MIRROR=${mirror} is not a directory`,
+    );
+  });
+
+  test('a mirror without the provider: the error names the mirror and the layout it needs', async () => {
+    const dir = workdir('mirror-empty', NEEDS_AWS);
+    const mirror = path.join(tmp, 'empty-mirror');
+    mkdirSync(mirror);
+    const error = await init(dir, { env: { ...process.env, TF_PROVIDER_MIRROR: mirror } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TerraformError);
+    expect((error as TerraformError).message).toContain(`filesystem mirror ${mirror} (TF_PROVIDER_MIRROR)`);
+    expect((error as TerraformError).message).toContain(`${mirror}/registry.terraform.io/<namespace>/<type>/<version>/<os>_<arch>/`);
+    expect((error as TerraformError).result?.code).toBe(1);
+  });
+
+  // No mirror and no registry: a CLI config sends provider installation to a port nothing listens on
+  // (connection refused at once), so the result is the same with or without internet on this machine.
+  test('no mirror and the registry unreachable: hints at TF_PROVIDER_MIRROR', async () => {
+    const dir = workdir('registry-unreachable', NEEDS_AWS);
+    const cliConfig = path.join(tmp, 'unreachable.tfrc');
+    writeFileSync(cliConfig, 'provider_installation {\n  network_mirror {\n    url = "https://127.0.0.1:9/"\n  }\n}\n');
+    const error = await init(dir, { env: { ...envWithoutProviderSource(), TF_CLI_CONFIG_FILE: cliConfig } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TerraformError);
+    const { message } = error as TerraformError;
+    expect(message).toContain('On machines without registry access, set TF_PROVIDER_MIRROR to a filesystem mirror');
+    expect(message).toContain('parent directory of registry.terraform.io');
+    expect(message).toContain('127.0.0.1:9'); // terraform's own diagnostic follows the hint
+  });
+});
+
+describe('validate, plan and show with the built-in provider', () => {
+  test('plan -detailed-exitcode: 2 with changes, then show -json lists them', async () => {
+    const dir = workdir('changes', { resource: { terraform_data: { marker: { input: 'x' } } } });
+    await init(dir);
+    await validate(dir);
+    const result = await plan(dir, { out: 'tfplan', detailedExitcode: true });
+    expect(result.code).toBe(2);
+    const json = await showJson(dir, 'tfplan');
+    expect(json.resource_changes?.map((c) => [c.address, c.change.actions])).toEqual([['terraform_data.marker', ['create']]]);
+  });
+
+  test('plan -detailed-exitcode: 0 without changes', async () => {
+    const dir = workdir('no-changes', {});
+    await init(dir);
+    expect((await plan(dir, { detailedExitcode: true })).code).toBe(0);
+  });
+
+  test('an invalid configuration: validate throws, plan returns 1 with the diagnostics', async () => {
+    const dir = workdir('invalid', { output: { broken: { value: '${var.missing}' } } });
+    await init(dir);
+    await expect(validate(dir)).rejects.toThrow(/terraform validate failed in .*Reference to undeclared input variable/s);
+    const result = await plan(dir, { detailedExitcode: true });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Reference to undeclared input variable');
+  });
+});
