@@ -1,5 +1,4 @@
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { Construct } from 'constructs';
 
 export interface EtlQueuesProps {
@@ -36,10 +35,6 @@ export class EtlQueues extends Construct {
       visibilityTimeoutSeconds: props.visibilityTimeoutSeconds,
       sqsManagedSseEnabled: true,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT }),
-    });
-    new SqsQueueRedriveAllowPolicy(this, 'dead-letter-sources', {
-      queueUrl: this.deadLetterQueue.url,
-      redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.queue.arn] }),
     });
   }
 }
