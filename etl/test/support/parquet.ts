@@ -1,0 +1,18 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+
+export interface ParquetFile {
+  readonly rows: Record<string, unknown>[];
+  /** Key-value metadata of the footer. */
+  readonly metadata: Record<string, string | undefined>;
+}
+
+/** Downloads a Parquet object and reads it back with hyparquet (an independent reader). */
+export async function readParquetObject(s3: S3Client, bucket: string, key: string): Promise<ParquetFile> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const rows = await parquetReadObjects({ file });
+  const metadata = Object.fromEntries((parquetMetadata(file).key_value_metadata ?? []).map(({ key: name, value }) => [name, value]));
+  return { rows, metadata };
+}

@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type MotoServer, startMotoServer } from '../src/motoServer';
+
+/** True once nothing accepts connections on the endpoint's port (polled: a killed process takes a moment to go). */
+async function portClosed(endpoint: string, waitMs = 5_000): Promise<boolean> {
+  const { hostname, port } = new URL(endpoint);
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    const socket = connect(Number(port), hostname);
+    const refused = await new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(false)).once('error', () => resolve(true));
+    });
+    socket.destroy();
+    if (refused) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+async function bucketNames(endpoint: string): Promise<string[]> {
+  const xml = await (await fetch(endpoint)).text();
+  return [...xml.matchAll(/<Name>([^<]+)<\/Name>/g)].map((match) => match[1] ?? '');
+}
+
+describe('startMotoServer', () => {
+  let tempDir: string;
+
+  beforeAll(async () => {
+    tempDir = await mkdtemp(path.join(tmpdir(), 'moto-server-'));
+  });
+
+  afterAll(async () => {
+    await rm(tempDir, { recursive: true, force: true });
+  });
+
+  /** An executable shell script standing in for moto_server (it receives the same -H/-p arguments). */
+  async function fakeMoto(name: string, body: string): Promise<string> {
+    const file = path.join(tempDir, name);
+    await writeFile(file, `#!/bin/sh\n${body}\n`);
+    await chmod(file, 0o755);
+    return file;
+  }
+
+  describe('a running server', () => {
+    let moto: MotoServer;
+
+    beforeAll(async () => {
+      moto = await startMotoServer();
+    });
+
+    afterAll(async () => {
+      await moto.stop();
+    });
+
+    it('listens on a loopback port and answers its health check', async () => {
+      expect(moto.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${moto.endpoint}/moto-api/`)).status).toBe(200);
+    });
+
+    it('forgets every resource on reset', async () => {
+      // moto does not check signatures, so a plain PUT creates a bucket
+      expect((await fetch(`${moto.endpoint}/reset-probe-bucket`, { method: 'PUT' })).status).toBe(200);
+      expect(await bucketNames(moto.endpoint)).toEqual(['reset-probe-bucket']);
+
+      await moto.reset();
+
+      expect(await bucketNames(moto.endpoint)).toEqual([]);
+    });
+  });
+
+  it('stops the process and frees the port; stopping twice is harmless', async () => {
+    const moto = await startMotoServer();
+    await moto.stop();
+
+    expect(await portClosed(moto.endpoint)).toBe(true);
+    await expect(moto.stop()).resolves.toBeUndefined();
+  });
+
+  it('says how to install moto when the command does not exist (MOTO_SERVER_BIN)', async () => {
+    const saved = process.env.MOTO_SERVER_BIN;
+    process.env.MOTO_SERVER_BIN = path.join(tempDir, 'no-such-moto_server');
+    try {
+      await expect(startMotoServer()).rejects.toThrow('moto_server not found: install it with pip install "moto[server]"');
+    } finally {
+      if (saved === undefined) delete process.env.MOTO_SERVER_BIN;
+      else process.env.MOTO_SERVER_BIN = saved;
+    }
+  });
+
+  it("reports moto's output when it exits during start-up", async () => {
+    const command = await fakeMoto('crashing', 'echo "ImportError: No module named flask" >&2; exit 3');
+
+    await expect(startMotoServer({ command })).rejects.toThrow(/exited with code 3; its output:\nImportError: No module named flask/);
+  });
+
+  it('kills a server that does not answer in time', async () => {
+    const pidFile = path.join(tempDir, 'silent.pid');
+    const command = await fakeMoto('silent', `echo $$ > ${pidFile}; exec sleep 30`);
+
+    await expect(startMotoServer({ command, startTimeoutMs: 500 })).rejects.toThrow(/did not answer GET .* within 500 ms/);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  });
+
+  it('retries on another port when the chosen one is taken before moto binds it', async () => {
+    const marker = path.join(tempDir, 'port-taken-once');
+    const command = await fakeMoto(
+      'busy-once',
+      `if [ ! -e ${marker} ]; then touch ${marker}; echo "Address already in use" >&2; exit 1; fi\nexec moto_server "$@"`,
+    );
+
+    const moto = await startMotoServer({ command });
+    try {
+      expect((await fetch(`${moto.endpoint}/moto-api/`)).status).toBe(200);
+    } finally {
+      await moto.stop();
+    }
+  });
+
+  describe('never outlives the process that started it', () => {
+    /** A Node process that starts moto, prints its endpoint, then runs `then`. */
+    function parentProcess(then: string) {
+      const modulePath = path.join(__dirname, '..', 'src', 'motoServer');
+      const script = `
+        const { startMotoServer } = require(${JSON.stringify(modulePath)});
+        startMotoServer().then((moto) => { console.log(moto.endpoint); ${then} });`;
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const endpoint = once(child.stdout, 'data').then(([chunk]) => String(chunk).trim());
+      return { child, endpoint };
+    }
+
+    it('on exit', async () => {
+      const { child, endpoint } = parentProcess('process.exit(0);');
+      const [code] = await once(child, 'exit');
+
+      expect(code).toBe(0);
+      expect(await portClosed(await endpoint)).toBe(true);
+    });
+
+    it('on SIGTERM, and the parent still ends by that signal', async () => {
+      const { child, endpoint } = parentProcess('setInterval(() => {}, 1000);');
+      const url = await endpoint;
+      child.kill('SIGTERM');
+      const [, signal] = await once(child, 'exit');
+
+      expect(signal).toBe('SIGTERM');
+      expect(await portClosed(url)).toBe(true);
+    });
+  });
+});
