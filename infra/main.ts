@@ -1,5 +1,5 @@
 /**
- * `npm run synth [-- --env prod] [--target emulator]`: synthesizes the CDKTF app by running it with node
+ * `npm run synth [-- --env prod] [--target localstack|moto]`: synthesizes the CDKTF app by running it with node
  * (the archived cdktf CLI is not needed; `cdktf synth` still works through cdktf.json).
  */
 import { parseArgs } from 'node:util';

@@ -220,6 +220,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, s) => {
       expect(mapping.event_source_arn).toBe(ref(queue(), 'arn'));
       expect(mapping.function_name).toBe(ref(fn(), 'arn'));
       expect(mapping.function_response_types).toEqual(['ReportBatchItemFailures']);
+      expect(mapping.enabled).toBe(true);
       expect(mapping.batch_size).toBe(env.etl.batchSize);
       expect(mapping.scaling_config.maximum_concurrency).toBe(env.etl.maxConcurrency);
       expect(mapping.scaling_config.maximum_concurrency).toBeLessThanOrEqual(fn().reserved_concurrent_executions);
@@ -352,12 +353,13 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, s) => {
     test('outputs named as in the seed', () => {
       const key = regionKey(region);
       expect(Object.keys(s.json.output).sort()).toEqual(
-        ['dynamodb_table_name', 'lambda_function_arn', 's3_bucket_name', 'sqs_queue_url', 'vpc_id'].map((o) => `${o}_${key}`).sort(),
+        ['dynamodb_table_name', 'lambda_function_arn', 's3_bucket_name', 'sqs_dead_letter_queue_url', 'sqs_queue_url', 'vpc_id'].map((o) => `${o}_${key}`).sort(),
       );
       expect(s.json.output[`s3_bucket_name_${key}`].value).toBe(ref(bucket(), 'bucket'));
       expect(s.json.output[`lambda_function_arn_${key}`].value).toBe(ref(fn(), 'arn'));
       expect(s.json.output[`dynamodb_table_name_${key}`].value).toBe(ref(table(), 'name'));
       expect(s.json.output[`sqs_queue_url_${key}`].value).toBe(ref(queue(), 'url'));
+      expect(s.json.output[`sqs_dead_letter_queue_url_${key}`].value).toBe(ref(dlq(), 'url'));
       expect(s.json.output[`vpc_id_${key}`].value).toBe(ref(s.one('aws_vpc'), 'id'));
     });
     test('S3 state backend, one key per environment × region, locked, in the environment’s state bucket', () => {

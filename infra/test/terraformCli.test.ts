@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { init, plan, run, showJson, TerraformError, validate } from '../src/terraform/terraformCli';
+import { apply, destroy, init, outputs, plan, run, showJson, TerraformError, validate } from '../src/terraform/terraformCli';
 
 let tmp: string;
 
@@ -107,5 +107,26 @@ describe('validate, plan and show with the built-in provider', () => {
     const result = await plan(dir, { detailedExitcode: true });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Reference to undeclared input variable');
+  });
+});
+
+describe('apply, outputs and destroy with the built-in provider', () => {
+  test('apply creates what the plan listed, outputs reads it back, destroy removes it', async () => {
+    const dir = workdir('lifecycle', {
+      resource: { terraform_data: { marker: { input: 'x' } } },
+      output: { marker_input: { value: '${terraform_data.marker.output}' } },
+    });
+    await init(dir);
+    await apply(dir);
+    expect(await outputs(dir)).toEqual({ marker_input: 'x' });
+    expect((await plan(dir, { detailedExitcode: true })).code).toBe(0);
+    await destroy(dir);
+    expect((await run(dir, ['state', 'list'])).stdout.trim()).toBe('');
+  });
+
+  test('a failing apply throws with the diagnostics', async () => {
+    const dir = workdir('apply-fails', { resource: { terraform_data: { bad: { input: '${file("missing.txt")}' } } } });
+    await init(dir);
+    await expect(apply(dir)).rejects.toThrow(/terraform apply failed in .*missing\.txt/s);
   });
 });

@@ -14,6 +14,7 @@ import { loadEnvironments } from '../src/config/loadEnvironments';
 import { regionKey } from '../src/config/regions';
 import { stackName } from '../src/stacks/RegionalStack';
 import { init, plan, showJson, validate, type PlanJson, type ResourceChange } from '../src/terraform/terraformCli';
+import { emulatorTarget } from '../src/stacks/deployTarget';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ENVIRONMENTS_DIR = path.join(ROOT, 'environments');
@@ -59,7 +60,7 @@ beforeAll(async () => {
     environmentsDir: ENVIRONMENTS_DIR,
     etlDir: path.join(ROOT, 'etl'),
     outdir,
-    target: { kind: 'emulator', endpoint: 'http://127.0.0.1:4566' },
+    target: emulatorTarget('localstack', 'http://127.0.0.1:4566'),
   });
   const dirs = new Map(STACKS.map((s) => [s.name, path.join(outdir!, 'stacks', s.name)]));
   const first = dirs.get(STACKS[0]!.name)!;

@@ -34,6 +34,11 @@ export interface EtlFunctionProps {
   readonly memorySize?: number;
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * Whether the queue mapping polls. Off only where the platform cannot run the code (moto), so the messages wait
+   * for a harness that plays the mapping instead. @default true
+   */
+  readonly eventSourceEnabled?: boolean;
 }
 
 export const ETL_RUNTIME = 'nodejs22.x';
@@ -130,6 +135,7 @@ export class EtlFunction extends Construct {
       eventSourceArn: props.queueArn,
       functionName: this.function.arn,
       batchSize: props.batchSize,
+      enabled: props.eventSourceEnabled ?? true,
       functionResponseTypes: ['ReportBatchItemFailures'],
       scalingConfig: { maximumConcurrency: props.maxConcurrency },
     });

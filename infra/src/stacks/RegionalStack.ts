@@ -118,6 +118,7 @@ export class RegionalStack extends TerraformStack {
       reservedConcurrency: env.etl.reservedConcurrency,
       maxConcurrency: env.etl.maxConcurrency,
       batchSize: env.etl.batchSize,
+      eventSourceEnabled: target.kind === 'aws' || target.runsLambda,
     });
 
     new ObjectCreatedRule(this, 'object-created', {
@@ -154,6 +155,7 @@ export class RegionalStack extends TerraformStack {
     output('lambda_function_arn', etl.function.arn, 'ETL function');
     output('dynamodb_table_name', jobs.table.name, 'Job ledger');
     output('sqs_queue_url', queues.queue.url, 'ETL work queue');
+    output('sqs_dead_letter_queue_url', queues.deadLetterQueue.url, 'Messages the ETL failed 3 times; redrive with npm run dlq:redrive');
     output('vpc_id', network.vpc.id, 'Private VPC of this region');
   }
 

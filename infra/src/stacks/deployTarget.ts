@@ -1,30 +1,47 @@
 /**
  * Where the synthesized stacks will be applied.
  * - `aws`: the real account, S3 state backend with locking, provider refuses any other account.
- * - `emulator`: an AWS-compatible endpoint (moto, LocalStack): local state file, dummy credentials, every service
+ * - `emulator`: an AWS-compatible endpoint (LocalStack, moto): local state file, dummy credentials, every service
  *   endpoint pointed at `endpoint`, and the checks an emulator cannot answer skipped. tflocal cannot rewrite CDKTF
  *   JSON, so the app does it.
  */
-export type DeployTarget = { readonly kind: 'aws' } | { readonly kind: 'emulator'; readonly endpoint: string };
+export type DeployTarget = { readonly kind: 'aws' } | EmulatorTarget;
 
-export const DEFAULT_EMULATOR_ENDPOINT = 'http://localhost:4566';
+export interface EmulatorTarget {
+  readonly kind: 'emulator';
+  readonly endpoint: string;
+  /**
+   * Whether the emulator runs Lambda code. LocalStack does; moto cannot without Docker, and an enabled queue mapping
+   * makes moto try on every message (bumping its receive count toward the DLQ), so there the mapping is created
+   * disabled and the integration harness plays it.
+   */
+  readonly runsLambda: boolean;
+}
+
+/** The emulators we run against, with their usual endpoint when AWS_ENDPOINT_URL is unset. */
+export const EMULATORS = {
+  localstack: { endpoint: 'http://localhost:4566', runsLambda: true },
+  moto: { endpoint: 'http://localhost:5000', runsLambda: false },
+} as const;
+
+export type EmulatorName = keyof typeof EMULATORS;
 
 /** Services the regional stack talks to; each gets the emulator endpoint. */
 export const EMULATED_SERVICES = ['cloudwatch', 'dynamodb', 'ec2', 'events', 'iam', 'lambda', 'logs', 's3', 'sns', 'sqs', 'sts'] as const;
 
-/** `--target aws|emulator`, with the endpoint from AWS_ENDPOINT_URL (LocalStack's default when unset). */
+const TARGETS = ['aws', ...Object.keys(EMULATORS)].join(', ');
+
+/** The target for one emulator, at `endpoint` (its usual one when not given). */
+export function emulatorTarget(name: EmulatorName, endpoint?: string): EmulatorTarget {
+  const url = endpoint || EMULATORS[name].endpoint;
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new Error(`AWS_ENDPOINT_URL "${url}" is not an http(s) URL; e.g. ${EMULATORS[name].endpoint}`);
+  return { kind: 'emulator', endpoint: url, runsLambda: EMULATORS[name].runsLambda };
+}
+
+/** `--target aws|localstack|moto`; an emulator's endpoint comes from AWS_ENDPOINT_URL. */
 export function parseDeployTarget(kind: string | undefined, env: NodeJS.ProcessEnv): DeployTarget {
-  switch (kind ?? 'aws') {
-    case 'aws':
-      return { kind: 'aws' };
-    case 'emulator': {
-      const endpoint = env.AWS_ENDPOINT_URL || DEFAULT_EMULATOR_ENDPOINT;
-      if (!/^https?:\/\/[^\s/]+/.test(endpoint)) {
-        throw new Error(`AWS_ENDPOINT_URL "${endpoint}" is not an http(s) URL; e.g. http://localhost:4566`);
-      }
-      return { kind: 'emulator', endpoint };
-    }
-    default:
-      throw new Error(`--target ${kind}: unknown; use "aws" (S3 state, real account) or "emulator" (local state, AWS_ENDPOINT_URL)`);
-  }
+  const name = kind ?? 'aws';
+  if (name === 'aws') return { kind: 'aws' };
+  if (Object.hasOwn(EMULATORS, name)) return emulatorTarget(name as EmulatorName, env.AWS_ENDPOINT_URL);
+  throw new Error(`--target ${name}: unknown; use one of ${TARGETS} (aws: S3 state, real account; an emulator: local state, AWS_ENDPOINT_URL)`);
 }

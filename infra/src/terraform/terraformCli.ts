@@ -148,6 +148,31 @@ export async function showJson(dir: string, planFile: string, options: RunOption
   return JSON.parse(result.stdout) as PlanJson;
 }
 
+/** `terraform apply -auto-approve` (of `planFile` when given); throws with terraform's diagnostics on failure. */
+export async function apply(dir: string, options: RunOptions & { readonly planFile?: string } = {}): Promise<TerraformResult> {
+  const args = ['apply', '-input=false', '-no-color', ...(options.planFile ? [options.planFile] : ['-auto-approve'])];
+  return checked(dir, args, await run(dir, args, options));
+}
+
+/** `terraform destroy -auto-approve`; throws with terraform's diagnostics on failure. */
+export async function destroy(dir: string, options: RunOptions = {}): Promise<TerraformResult> {
+  const args = ['destroy', '-input=false', '-no-color', '-auto-approve'];
+  return checked(dir, args, await run(dir, args, options));
+}
+
+/** `terraform output -json`: each output's value by name. */
+export async function outputs(dir: string, options: RunOptions = {}): Promise<Record<string, unknown>> {
+  const args = ['output', '-json', '-no-color'];
+  const result = checked(dir, args, await run(dir, args, options));
+  const parsed = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(parsed).map(([name, output]) => [name, output.value]));
+}
+
+function checked(dir: string, args: readonly string[], result: TerraformResult): TerraformResult {
+  if (result.code !== 0) throw new TerraformError(`terraform ${args[0]} failed in ${dir}:\n${result.stderr.trim()}`, result);
+  return result;
+}
+
 function isDirectory(dir: string): boolean {
   return statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
