@@ -14,11 +14,18 @@ export async function bundle(entry: string, workingDir: string): Promise<Uint8Ar
     write: false,
     bundle: true,
     platform: 'node',
+    // ESM builds first (esbuild's node default is main first): the @aws-sdk/* and @smithy/* packages' `main` is one
+    // pre-bundled dist-cjs file per package that esbuild cannot tree-shake, while their `module` (dist-es, one file per
+    // module, sideEffects: false) lets it drop the commands and protocol code the ETL never reaches: -70 KB of zip with
+    // the SDK still bundled. Packages with an `exports` map resolve through it either way.
+    mainFields: ['module', 'main'],
     target: 'node22',
     format: 'cjs',
     minify: true,
     sourcemap: false,
     legalComments: 'none',
+    // Non-ASCII as is (Node reads sources as UTF-8) rather than as \uXXXX escapes, which inflate zod's error locales.
+    charset: 'utf8',
     logLevel: 'warning',
   });
   const [output, ...unexpected] = result.outputFiles;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Settings from the Lambda's environment variables (infra sets the required ones; the rest have defaults). */
 export interface EtlConfig {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The source object of an S3 "Object Created" event, as EventBridge delivers it. */
 export interface ObjectCreated {

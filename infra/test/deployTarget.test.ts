@@ -11,8 +11,8 @@ describe('parseDeployTarget', () => {
   test.each([
     ['localstack', 'http://localhost:4566', true],
     ['moto', 'http://localhost:5000', false],
-  ])('%s: its usual endpoint, and whether it runs Lambda code', (name, endpoint, runsLambda) => {
-    expect(parseDeployTarget(name, {})).toEqual({ kind: 'emulator', endpoint, runsLambda });
+  ])('%s: its usual endpoint, whether it runs Lambda code and honours policy conditions', (name, endpoint, faithful) => {
+    expect(parseDeployTarget(name, {})).toEqual({ kind: 'emulator', endpoint, runsLambda: faithful, evaluatesPolicyConditions: faithful });
   });
   test('an emulator takes its endpoint from AWS_ENDPOINT_URL', () => {
     expect(parseDeployTarget('moto', { AWS_ENDPOINT_URL: 'http://127.0.0.1:7777' })).toMatchObject({ endpoint: 'http://127.0.0.1:7777' });
@@ -49,5 +49,8 @@ describe.each([
   });
   test(`the queue mapping is ${runsLambda ? 'enabled (the emulator runs the function)' : 'disabled (the harness plays it)'}`, () => {
     expect(stack!.one('aws_lambda_event_source_mapping').enabled).toBe(runsLambda);
+  });
+  test(`the TLS-only bucket policy is ${runsLambda ? 'there' : 'left out (moto would deny every request)'}`, () => {
+    expect(Object.keys(stack!.resources('aws_s3_bucket_policy'))).toHaveLength(runsLambda ? 1 : 0);
   });
 });

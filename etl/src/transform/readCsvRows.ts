@@ -56,9 +56,18 @@ export async function readCsvRows(text: AsyncIterable<string>, delimiter: string
   throw new DataError('EMPTY_FILE', 'The file is empty: there is no header row and no data. Upload a file with data.');
 }
 
-/** papaparse's own guesses (line break outside quotes; most consistent delimiter over the first rows). */
+/**
+ * papaparse's own guesses (line break outside quotes; most consistent delimiter over the first rows). Blank lines are
+ * left out of the guess: the empty "row" after a final line break has one field, which drags a two-column file's
+ * average below papaparse's threshold of 2 fields, and the file would be read as one column.
+ */
 export function sniffDialect(sample: string, delimiter: string | undefined): CsvDialect {
-  const { meta } = Papa.parse<string[]>(sample, { preview: SNIFF_ROWS, delimiter, delimitersToGuess: SNIFFED_DELIMITERS });
+  const { meta } = Papa.parse<string[]>(sample, {
+    preview: SNIFF_ROWS,
+    delimiter,
+    delimitersToGuess: SNIFFED_DELIMITERS,
+    skipEmptyLines: true,
+  });
   return { delimiter: meta.delimiter, newline: meta.linebreak as Newline };
 }
 

@@ -19,6 +19,11 @@ export interface RawBucketProps {
   readonly noncurrentVersionDays?: number;
   /** @default 7 */
   readonly abortMultipartAfterDays?: number;
+  /**
+   * The bucket policy that denies requests without TLS. Off only for moto, which applies a Deny statement without
+   * its Condition and would refuse every object request. @default true
+   */
+  readonly tlsOnlyPolicy?: boolean;
 }
 
 /**
@@ -59,6 +64,11 @@ export class RawBucket extends Construct {
         },
       ],
     });
+    if (props.tlsOnlyPolicy ?? true) this.denyInsecureTransport(bucket, publicAccessBlock);
+    new S3BucketNotification(this, 'notification', { bucket: bucket.id, eventbridge: true });
+  }
+
+  private denyInsecureTransport(bucket: S3Bucket, publicAccessBlock: S3BucketPublicAccessBlock): void {
     new S3BucketPolicy(this, 'policy', {
       bucket: bucket.id,
       // S3 refuses concurrent policy and public-access-block changes on one bucket
@@ -72,6 +82,5 @@ export class RawBucket extends Construct {
         Condition: { Bool: { 'aws:SecureTransport': false } },
       }),
     });
-    new S3BucketNotification(this, 'notification', { bucket: bucket.id, eventbridge: true });
   }
 }

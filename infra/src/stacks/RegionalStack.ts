@@ -61,7 +61,11 @@ export class RegionalStack extends TerraformStack {
       ...(target.kind === 'aws' ? { allowedAccountIds: [env.account] } : emulatorProviderSettings(target.endpoint)),
     });
 
-    const raw = new RawBucket(this, 'raw-bucket', { bucketName: names.bucket, forceDestroy: env.ephemeral });
+    const raw = new RawBucket(this, 'raw-bucket', {
+      bucketName: names.bucket,
+      forceDestroy: env.ephemeral,
+      tlsOnlyPolicy: target.kind === 'aws' || target.evaluatesPolicyConditions,
+    });
     const jobs = new JobTable(this, 'job-table', { tableName: names.jobTable, deletionProtection: !env.ephemeral });
     const tableIndexArn = `${jobs.table.arn}/index/${JOBS_BY_STATUS_INDEX}`;
 

@@ -16,12 +16,17 @@ export interface EmulatorTarget {
    * disabled and the integration harness plays it.
    */
   readonly runsLambda: boolean;
+  /**
+   * Whether bucket policies are evaluated with their Conditions. moto 5 applies a Deny statement unconditionally
+   * (moto/iam/access_control.py), so the TLS-only Deny would refuse every object request; there it is left out.
+   */
+  readonly evaluatesPolicyConditions: boolean;
 }
 
 /** The emulators we run against, with their usual endpoint when AWS_ENDPOINT_URL is unset. */
 export const EMULATORS = {
-  localstack: { endpoint: 'http://localhost:4566', runsLambda: true },
-  moto: { endpoint: 'http://localhost:5000', runsLambda: false },
+  localstack: { endpoint: 'http://localhost:4566', runsLambda: true, evaluatesPolicyConditions: true },
+  moto: { endpoint: 'http://localhost:5000', runsLambda: false, evaluatesPolicyConditions: false },
 } as const;
 
 export type EmulatorName = keyof typeof EMULATORS;
@@ -35,7 +40,8 @@ const TARGETS = ['aws', ...Object.keys(EMULATORS)].join(', ');
 export function emulatorTarget(name: EmulatorName, endpoint?: string): EmulatorTarget {
   const url = endpoint || EMULATORS[name].endpoint;
   if (!/^https?:\/\/[^\s/]+/.test(url)) throw new Error(`AWS_ENDPOINT_URL "${url}" is not an http(s) URL; e.g. ${EMULATORS[name].endpoint}`);
-  return { kind: 'emulator', endpoint: url, runsLambda: EMULATORS[name].runsLambda };
+  const { runsLambda, evaluatesPolicyConditions } = EMULATORS[name];
+  return { kind: 'emulator', endpoint: url, runsLambda, evaluatesPolicyConditions };
 }
 
 /** `--target aws|localstack|moto`; an emulator's endpoint comes from AWS_ENDPOINT_URL. */

@@ -1,0 +1,140 @@
+import { gzipSync } from 'node:zlib';
+import { bytesStream, fixtureBytes, fixtureStream, garbage, runTransform, transformFailure } from './runTransform';
+
+/** A larger valid CSV, so a truncated gzip of it fails after row groups were already encoded. */
+function manyRows(count: number): string {
+  return ['id,name', ...Array.from({ length: count }, (_, index) => `${index},name${index}`)].join('\n');
+}
+
+describe('transform: files that are bad as a whole (DataError)', () => {
+  describe('UNSUPPORTED_FORMAT', () => {
+    it.each(['input/x/data.parquet', 'input/x/data.xlsx', 'input/x/data.xlsx.gz', 'input/x/data.json', 'input/x/data', 'input/x/data.gz', 'input/x/data.csv.zip'])(
+      'refuses %s by its key, whatever the content',
+      async (key) => {
+        // valid CSV content: the key alone decides
+        const failure = await transformFailure(key, fixtureStream('orders.csv'));
+
+        expect(failure.error.code).toBe('UNSUPPORTED_FORMAT');
+        expect(failure.error.message).toContain('.csv, .tsv, .txt, .jsonl, .ndjson');
+        expect(failure.parquetEnded).toBe(false);
+      },
+    );
+
+    it('refuses a real Parquet file under a .parquet key', async () => {
+      const parquet = await parquetFile();
+      const failure = await transformFailure('input/x/orders.parquet', bytesStream(parquet));
+
+      expect(failure.error.code).toBe('UNSUPPORTED_FORMAT');
+      expect(failure.error.message).toContain('extension ".parquet"');
+    });
+  });
+
+  describe('BINARY_CONTENT', () => {
+    it('refuses binary garbage under a .csv key', async () => {
+      const bytes = garbage(4096);
+      // binary is recognised by NUL bytes: make sure this garbage really has one
+      expect(bytes.indexOf(0)).toBeGreaterThanOrEqual(0);
+      const failure = await transformFailure('input/x/garbage.csv', bytesStream(bytes));
+
+      expect(failure.error.code).toBe('BINARY_CONTENT');
+    });
+
+    it('refuses a real Parquet file renamed to .jsonl', async () => {
+      const failure = await transformFailure('input/x/orders.jsonl', bytesStream(await parquetFile()));
+
+      expect(failure.error.code).toBe('BINARY_CONTENT');
+    });
+
+    it('refuses UTF-16 text (a common spreadsheet export) and says to convert it', async () => {
+      const utf16 = Buffer.from('\ufeffid,name\r\n1,Ann\r\n', 'utf16le');
+      const failure = await transformFailure('input/x/export.txt', bytesStream(utf16));
+
+      expect(failure.error.code).toBe('BINARY_CONTENT');
+      expect(failure.error.message).toContain('UTF-16');
+    });
+
+    it('finds a NUL byte that arrives in a later chunk of the first 8 KB', async () => {
+      const text = Buffer.from(manyRows(1000));
+      text[5000] = 0;
+      const failure = await transformFailure('input/x/nul.csv', bytesStream(text, 100));
+
+      expect(failure.error.code).toBe('BINARY_CONTENT');
+      expect(failure.error.message).toContain('offset 5000');
+    });
+
+    it('checks the decompressed content of a gzip file', async () => {
+      const failure = await transformFailure('input/x/garbage.tsv.gz', bytesStream(gzipSync(garbage(4096))));
+
+      expect(failure.error.code).toBe('BINARY_CONTENT');
+    });
+  });
+
+  describe('BAD_GZIP', () => {
+    it('refuses a truncated gzip file, even after rows were already converted', async () => {
+      const gzipped = gzipSync(manyRows(60_000));
+      const failure = await transformFailure('input/x/cut.csv.gz', bytesStream(gzipped.subarray(0, gzipped.length - 100)));
+
+      expect(failure.error.code).toBe('BAD_GZIP');
+      expect(failure.error.message).toContain('truncated');
+      // a row group was already written, yet the partial Parquet file must never look finished
+      expect(failure.parquetBytesWritten).toBeGreaterThan(0);
+      expect(failure.parquetEnded).toBe(false);
+    });
+
+    it('refuses gzip content that is corrupt in the middle', async () => {
+      const corrupt = Buffer.from(gzipSync(fixtureBytes('orders.csv')));
+      corrupt.fill(0xff, 20, 40);
+      const failure = await transformFailure('input/x/corrupt.csv.gz', bytesStream(corrupt));
+
+      expect(failure.error.code).toBe('BAD_GZIP');
+    });
+
+    it('refuses a .gz key whose content is not gzip', async () => {
+      const failure = await transformFailure('input/x/orders.csv.gz', fixtureStream('orders.csv'));
+
+      expect(failure.error.code).toBe('BAD_GZIP');
+      expect(failure.error.message).toContain('not gzip');
+    });
+  });
+
+  describe('EMPTY_FILE', () => {
+    it.each([
+      ['an empty .csv', 'input/x/empty.csv', Buffer.alloc(0)],
+      ['an empty .tsv', 'input/x/empty.tsv', Buffer.alloc(0)],
+      ['an empty .txt', 'input/x/empty.txt', Buffer.alloc(0)],
+      ['an empty .jsonl', 'input/x/empty.jsonl', Buffer.alloc(0)],
+      ['an empty .ndjson', 'input/x/empty.ndjson', Buffer.alloc(0)],
+      ['an empty .csv.gz (0 bytes)', 'input/x/empty.csv.gz', Buffer.alloc(0)],
+      ['a gzip of nothing', 'input/x/empty.jsonl.gz', gzipSync('')],
+      ['only a byte order mark', 'input/x/bom.csv', Buffer.from('\ufeff')],
+      ['only blank lines', 'input/x/blank.csv', Buffer.from('\n\n\n')],
+      ['only blank CRLF lines', 'input/x/blank.csv', Buffer.from('\r\n\r\n')],
+      ['only blank lines of JSON', 'input/x/blank.jsonl', Buffer.from('\n  \r\n\t\n')],
+      ['a header without data rows', 'input/x/header.csv', Buffer.from('id,name\r\n')],
+      ['JSON objects without keys', 'input/x/keyless.jsonl', Buffer.from('{}\n{}\n')],
+    ])('refuses %s', async (_what, key, body) => {
+      const failure = await transformFailure(key, bytesStream(body));
+
+      expect(failure.error.code).toBe('EMPTY_FILE');
+    });
+  });
+
+  describe('BAD_HEADER', () => {
+    it.each([
+      ['duplicate names', 'id,name,id\n1,a,2\n', '"id" names columns 1, 3'],
+      ['a blank name', 'id,,name\n1,2,3\n', 'column(s) 2 have no name'],
+    ])('refuses a header with %s, naming the columns', async (_what, text, problem) => {
+      const failure = await transformFailure('input/x/header.csv', bytesStream(text));
+
+      expect(failure.error.code).toBe('BAD_HEADER');
+      expect(failure.error.message).toContain(problem);
+    });
+  });
+});
+
+/** The transform's own output for a fixture: a genuine Parquet file to feed back in. */
+async function parquetFile(): Promise<Buffer> {
+  const run = await runTransform('input/sales/orders.csv', fixtureStream('orders.csv'));
+  expect(run.parquet.subarray(0, 4).toString()).toBe('PAR1');
+  return run.parquet;
+}

@@ -1,0 +1,42 @@
+import { ROW_GROUP_ROWS } from '../../src/transform/parquetOutput';
+import { bytesStream, ETL_VERSION, expectRows, fixtureStream, runTransform } from './runTransform';
+
+describe('transform: the Parquet file', () => {
+  it('carries the key-value metadata it was given (etl_version, source key) and names the writer', async () => {
+    const key = 'input/sales/orders.csv';
+    const run = await runTransform(key, fixtureStream('orders.csv'));
+
+    expect(run.metadata).toEqual({ etl_version: ETL_VERSION, source_key: key });
+    expect(run.parquet.subarray(0, 4).toString()).toBe('PAR1');
+    expect(run.parquet.subarray(-4).toString()).toBe('PAR1');
+  });
+
+  it(`flushes a row group every ${ROW_GROUP_ROWS} rows and keeps every row, in order`, async () => {
+    const rowCount = 2 * ROW_GROUP_ROWS + 1234;
+    const lines = ['id,name,amount,at'];
+    const expected: Record<string, unknown>[] = [];
+    for (let id = 1; id <= rowCount; id++) {
+      const at = Date.UTC(2024, 0, 1) + id * 1000;
+      lines.push(`${id},n${id % 97},${id}.25,${new Date(at).toISOString()}`);
+      expected.push({ id: BigInt(id), name: `n${id % 97}`, amount: id + 0.25, at: new Date(at) });
+    }
+    const run = await runTransform('input/big/rows.csv', bytesStream(lines.join('\n')));
+
+    expect(run.rowGroupSizes).toEqual([ROW_GROUP_ROWS, ROW_GROUP_ROWS, 1234]);
+    expectRows(run.rows, expected);
+    expect(run.result).toMatchObject({ recordsIn: rowCount, recordsOut: rowCount, recordsRejected: 0 });
+  });
+
+  it('flushes a row group early when its text reaches 32 MB, so long values do not pile up in memory', async () => {
+    // 40 rows of 1 MB: the 32nd row reaches 32 MB of text
+    const value = 'abcdefgh'.repeat(128 * 1024);
+    const lines = ['id,text', ...Array.from({ length: 40 }, (_, id) => `${id},${value}`)];
+    const run = await runTransform('input/big/wide.csv', bytesStream(lines.join('\n')));
+
+    expect(run.rowGroupSizes).toEqual([32, 8]);
+    expectRows(
+      run.rows,
+      Array.from({ length: 40 }, (_, id) => ({ id: BigInt(id), text: value })),
+    );
+  });
+});

@@ -1,0 +1,236 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { DataError } from '../../src/errors';
+import { transform } from '../../src/transform/transform';
+import type { Column, TransformResult } from '../../src/transform/types';
+
+/** Committed hand-written source files: real bytes on disk (BOM, CRLF, quoting) that no editor or git may "fix". */
+export const FIXTURES = join(__dirname, '..', 'fixtures');
+export const ETL_VERSION = '0.0.0-test';
+
+/** Every hand-written fixture, under the key extension that selects its format. */
+export const FIXTURE_KEYS = [
+  ['orders.csv', 'input/sales/orders.csv'],
+  ['orders-crlf.csv', 'input/sales/orders-crlf.csv'],
+  ['orders-bom.csv', 'input/sales/orders-bom.csv'],
+  ['cities.tsv', 'input/geo/cities.tsv'],
+  ['prices-semicolon.txt', 'input/shop/prices-semicolon.txt'],
+  ['stock-pipe.txt', 'input/shop/stock-pipe.txt'],
+  ['ragged.csv', 'input/misc/ragged.csv'],
+  ['unterminated-quote.csv', 'input/misc/unterminated-quote.csv'],
+  ['events.jsonl', 'input/app/events.jsonl'],
+  ['events.ndjson', 'input/app/events.ndjson'],
+  ['bad-lines.jsonl', 'input/app/bad-lines.jsonl'],
+] as const;
+
+export interface RejectedLine {
+  readonly line: number;
+  readonly reason: string;
+  readonly raw: string;
+}
+
+export interface TransformRun {
+  readonly result: TransformResult;
+  /** The Parquet file as written. */
+  readonly parquet: Buffer;
+  /** The Parquet file read back with hyparquet (an independent reader). */
+  readonly rows: Record<string, unknown>[];
+  /** Column types as the Parquet schema declares them, mapped back to the ETL's type names. */
+  readonly parquetColumns: { name: string; type: string }[];
+  readonly metadata: Record<string, string | undefined>;
+  readonly rowGroupSizes: number[];
+  /** The rejected output, gunzipped and parsed line by line; empty when it was never opened. */
+  readonly rejected: RejectedLine[];
+  readonly rejectedOpened: boolean;
+}
+
+export interface RunOptions {
+  /** Defaults to 1 (never fail for rejected rows), so tests that are not about the limit see every rejection. */
+  readonly maxRejectedShare?: number;
+}
+
+export interface TransformFailure {
+  readonly error: DataError;
+  /** transform ends its outputs on success only; a caller must never see a finished Parquet file of a failed run. */
+  readonly parquetEnded: boolean;
+  readonly parquetBytesWritten: number;
+  readonly rejectedEnded: boolean;
+}
+
+/** A real file on disk as the body, read in chunks of `highWaterMark` bytes (small values move chunk boundaries). */
+export function fixtureStream(name: string, highWaterMark?: number): Readable {
+  return createReadStream(join(FIXTURES, name), highWaterMark === undefined ? {} : { highWaterMark });
+}
+
+export function fixtureBytes(name: string): Buffer {
+  return readFileSync(join(FIXTURES, name));
+}
+
+/** In-memory bytes as the body, in chunks like an S3 response body rather than one giant chunk. */
+export function bytesStream(bytes: Buffer | string, chunkBytes = 64 * 1024): Readable {
+  const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+  function* chunks(): Generator<Buffer> {
+    for (let at = 0; at < buffer.length; at += chunkBytes) yield buffer.subarray(at, at + chunkBytes);
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+class Collector extends Writable {
+  readonly chunks: Buffer[] = [];
+  ended = false;
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.chunks.push(chunk);
+    callback();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.ended = true;
+    callback();
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+interface Sinks {
+  readonly parquet: Collector;
+  rejected: Collector | undefined;
+}
+
+function start(key: string, body: Readable, options: RunOptions): { sinks: Sinks; running: Promise<TransformResult> } {
+  const sinks: Sinks = { parquet: new Collector(), rejected: undefined };
+  const running = transform({
+    key,
+    body,
+    parquet: sinks.parquet,
+    openRejected: () => {
+      if (sinks.rejected) throw new Error('openRejected called twice');
+      sinks.rejected = new Collector();
+      return sinks.rejected;
+    },
+    metadata: { etl_version: ETL_VERSION, source_key: key },
+    maxRejectedShare: options.maxRejectedShare ?? 1,
+  });
+  return { sinks, running };
+}
+
+/** Runs the real transform with in-memory outputs and reads both outputs back. */
+export async function runTransform(key: string, body: Readable, options: RunOptions = {}): Promise<TransformRun> {
+  const { sinks, running } = start(key, body, options);
+  const result = await running;
+  expect(sinks.parquet.ended).toBe(true);
+  expect(sinks.rejected?.ended ?? true).toBe(true);
+
+  const bytes = sinks.parquet.bytes();
+  expect(result.parquetBytes).toBe(bytes.length);
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const footer = parquetMetadata(file);
+  const rows = await parquetReadObjects({ file });
+  const rejectedBytes = sinks.rejected?.bytes() ?? Buffer.alloc(0);
+  expect(result.rejectedBytes).toBe(rejectedBytes.length);
+  const rejected = sinks.rejected ? parseRejected(rejectedBytes) : [];
+  // the counters must agree with what was actually written
+  expect(result.recordsOut).toBe(rows.length);
+  expect(result.recordsRejected).toBe(rejected.length);
+  expect(result.recordsIn).toBe(result.recordsOut + result.recordsRejected);
+  return {
+    result,
+    parquet: bytes,
+    rows,
+    parquetColumns: footer.schema.slice(1).map((element) => ({ name: element.name, type: columnType(element) })),
+    metadata: Object.fromEntries((footer.key_value_metadata ?? []).map(({ key: name, value }) => [name, value])),
+    rowGroupSizes: footer.row_groups.map((group) => Number(group.num_rows)),
+    rejected,
+    rejectedOpened: sinks.rejected !== undefined,
+  };
+}
+
+/** Runs the transform expecting a DataError (any other outcome fails the test). */
+export async function transformFailure(key: string, body: Readable, options: RunOptions = {}): Promise<TransformFailure> {
+  const { sinks, running } = start(key, body, options);
+  const error = await running.then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(DataError);
+  return {
+    error: error as DataError,
+    parquetEnded: sinks.parquet.ended,
+    parquetBytesWritten: sinks.parquet.bytes().length,
+    rejectedEnded: sinks.rejected?.ended ?? false,
+  };
+}
+
+/**
+ * The checks every clean success shares: declared columns (in the result and in the Parquet schema), the rows read back
+ * row for row with their JS types (bigint, number, boolean, Date, string, null), nothing rejected, the metadata.
+ */
+export function expectClean(run: TransformRun, key: string, columns: readonly Column[], rows: readonly Record<string, unknown>[]): void {
+  expect(run.result.columns).toEqual(columns);
+  expect(run.parquetColumns).toEqual(columns);
+  expect(run.rows).toEqual(rows);
+  expect(run.result).toMatchObject({ recordsIn: rows.length, recordsOut: rows.length, recordsRejected: 0, rejectedBytes: 0 });
+  expect(run.rejectedOpened).toBe(false);
+  expect(run.metadata).toMatchObject({ etl_version: ETL_VERSION, source_key: key });
+}
+
+/**
+ * Row-for-row comparison for large outputs (jest's toEqual takes seconds on 100k rows): same keys, same JS type, same
+ * value (Dates by time); the first difference is reported through toEqual so the message shows both rows.
+ */
+export function expectRows(actual: readonly Record<string, unknown>[], expected: readonly Record<string, unknown>[]): void {
+  const index = actual.findIndex((row, at) => !sameRow(row, expected[at]));
+  if (index !== -1) expect({ index, row: actual[index] }).toEqual({ index, row: expected[index] });
+  expect(actual.length).toBe(expected.length);
+}
+
+function sameRow(actual: Record<string, unknown>, expected: Record<string, unknown> | undefined): boolean {
+  if (!expected) return false;
+  const keys = Object.keys(expected);
+  if (Object.keys(actual).length !== keys.length) return false;
+  return keys.every((key) => {
+    const [a, b] = [actual[key], expected[key]];
+    if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+    return typeof a === typeof b && Object.is(a, b);
+  });
+}
+
+function parseRejected(gzipped: Buffer): RejectedLine[] {
+  const text = gunzipSync(gzipped).toString('utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => JSON.parse(line) as RejectedLine);
+}
+
+function columnType(element: ReturnType<typeof parquetMetadata>['schema'][number]): string {
+  if (element.logical_type?.type === 'TIMESTAMP') return 'timestamp';
+  if (element.logical_type?.type === 'STRING') return 'string';
+  switch (element.type) {
+    case 'INT64':
+      return 'int64';
+    case 'DOUBLE':
+      return 'double';
+    case 'BOOLEAN':
+      return 'boolean';
+    default:
+      return `unexpected ${element.type}`;
+  }
+}
+
+/** Bytes that contain every byte value (NUL included) in a fixed pseudo-random order: "binary garbage", reproducibly. */
+export function garbage(length: number, seed = 7): Buffer {
+  const bytes = Buffer.alloc(length);
+  let state = seed >>> 0;
+  for (let at = 0; at < length; at++) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    bytes[at] = state >>> 24;
+  }
+  return bytes;
+}

@@ -1,0 +1,70 @@
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { JobLedger, type JobStatus } from '../../etl/src/jobLedger';
+import { OpsError } from './errors';
+import type { TimeWindow } from './timeWindow';
+
+export type JobItem = Record<string, unknown>;
+
+// Record<JobStatus, …> makes the compiler insist every status of the ledger is listed here, and only those.
+const STATUS_SET: Record<JobStatus, true> = { RUNNING: true, SUCCEEDED: true, FAILED: true };
+export const JOB_STATUSES = Object.keys(STATUS_SET) as JobStatus[];
+
+export function isJobStatus(value: string): value is JobStatus {
+  return Object.hasOwn(STATUS_SET, value);
+}
+
+export interface JobListQuery {
+  readonly statuses: readonly JobStatus[];
+  readonly window: TimeWindow;
+  /** Keep the newest this many. */
+  readonly limit: number;
+}
+
+export interface JobList {
+  /** Oldest first. */
+  readonly jobs: JobItem[];
+  /** How many matched before the limit. */
+  readonly total: number;
+}
+
+// The ledger's constructor wants the ETL version it stamps on claims; these commands only read.
+const READ_ONLY = 'ops-read-only';
+
+/**
+ * Jobs of the given statuses created in the window, through the ETL's own status-index query (one Query per status,
+ * never a Scan). That query reads the whole window, so the limit is applied here: the newest `limit` are kept.
+ */
+export async function listJobs(ddb: DynamoDBDocumentClient, table: string, query: JobListQuery): Promise<JobList> {
+  const ledger = new JobLedger(ddb, table, READ_ONLY);
+  const perStatus = await withTableErrors(table, () =>
+    Promise.all(query.statuses.map((status) => ledger.jobsByStatus(status, query.window.from, query.window.to))),
+  );
+  const all = perStatus.flat().sort(byCreation);
+  return { jobs: all.slice(Math.max(0, all.length - query.limit)), total: all.length };
+}
+
+/** The job's item, read consistently; undefined when there is none. */
+export async function getJob(ddb: DynamoDBDocumentClient, table: string, jobId: string): Promise<JobItem | undefined> {
+  const read = await withTableErrors(table, () => ddb.send(new GetCommand({ TableName: table, Key: { job_id: jobId }, ConsistentRead: true })));
+  return read.Item;
+}
+
+function byCreation(a: JobItem, b: JobItem): number {
+  return compare(String(a.created_at ?? ''), String(b.created_at ?? '')) || compare(String(a.job_id ?? ''), String(b.job_id ?? ''));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function withTableErrors<T>(table: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      throw new OpsError(`table ${table} not found (${error.message}); is the environment deployed in this region and account?`);
+    }
+    throw error;
+  }
+}
