@@ -22,13 +22,17 @@ const eventSchema = z.object({
   time: z.iso.datetime(),
   detail: z.object({
     bucket: z.object({ name: z.string().min(1) }),
-    object: z.object({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative(),
-      etag: z.string(),
-      'version-id': z.string().min(1),
-      sequencer: z.string(),
-    }),
+    object: z
+      .object({
+        key: z.string().min(1),
+        size: z.number().int().nonnegative(),
+        etag: z.string().optional(),
+        // moto's spelling of etag; the emulator is where the integration suite runs
+        eTag: z.string().optional(),
+        'version-id': z.string().min(1),
+        sequencer: z.string(),
+      })
+      .refine((object) => (object.etag ?? object.eTag) !== undefined, { message: 'Invalid input: expected string, received undefined', path: ['etag'] }),
   }),
 });
 
@@ -48,8 +52,8 @@ export function parseObjectCreated(body: string): ParsedEvent {
     return { ok: false, reason };
   }
   const { time, detail } = parsed.data;
-  const { key, size, etag } = detail.object;
-  return { ok: true, object: { bucket: detail.bucket.name, key, versionId: detail.object['version-id'], size, etag, time } };
+  const { key, size, etag, eTag } = detail.object;
+  return { ok: true, object: { bucket: detail.bucket.name, key, versionId: detail.object['version-id'], size, etag: (etag ?? eTag)!, time } };
 }
 
 /**

@@ -8,6 +8,10 @@ describe('parseObjectCreated', () => {
     expect(parseObjectCreated(objectCreatedBody(OBJECT))).toEqual({ ok: true, object: OBJECT });
   });
 
+  it("reads moto's eTag spelling of etag", () => {
+    expect(parseObjectCreated(objectCreatedBody(OBJECT).replace('"etag":', '"eTag":'))).toEqual({ ok: true, object: OBJECT });
+  });
+
   it.each(['input/my data/Q1 report+final.csv', 'input/données/Ünïcödé 名前.csv', 'input/a%20b.csv'])('keeps the key %j as delivered', (key) => {
     const parsed = parseObjectCreated(objectCreatedBody({ ...OBJECT, key }));
     expect(parsed.ok && parsed.object.key).toBe(key);
@@ -18,6 +22,7 @@ describe('parseObjectCreated', () => {
     ['an S3 notification', JSON.stringify({ Records: [{ eventSource: 'aws:s3' }] }), 'detail-type'],
     ['another detail type', objectCreatedBody(OBJECT).replace('Object Created', 'Object Deleted'), 'detail-type'],
     ['an event without version id', objectCreatedBody(OBJECT).replace('"version-id":"v1",', ''), 'detail.object.version-id'],
+    ['an event without etag', objectCreatedBody(OBJECT).replace('"etag":"abc",', ''), 'detail.object.etag'],
     ['a negative size', objectCreatedBody({ ...OBJECT, size: -1 }), 'detail.object.size'],
   ])('rejects %s with the reason', (_name, body, reason) => {
     const parsed = parseObjectCreated(body);
