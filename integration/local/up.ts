@@ -1,0 +1,34 @@
+/**
+ * `npm run local:up -- --env dev [--region …]`: the platform on this machine (localPlatform.ts), run by upWorker.ts.
+ *
+ * The worker gets a process group of its own because Ctrl-C in a terminal signals the whole foreground group: moto_server
+ * and the function runtimes would die at once, before the worker could empty the buckets and destroy the stacks on
+ * them. So only this process sees Ctrl-C (or SIGTERM): the first asks the worker to tear down, a second kills the
+ * worker's whole group (emulator, terraform, runtimes) and exits immediately.
+ */
+import { fork } from 'node:child_process';
+import { constants } from 'node:os';
+import path from 'node:path';
+
+const worker = fork(path.join(__dirname, 'upWorker.ts'), process.argv.slice(2), { detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+let stopping = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (!stopping && worker.connected) {
+    stopping = true;
+    process.stderr.write('\nlocal:up: tearing down (Ctrl-C again to quit at once, killing everything)\n');
+    worker.send('stop');
+    return;
+  }
+  process.stderr.write('\nlocal:up: quitting at once\n');
+  try {
+    process.kill(-worker.pid!, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
+  process.exit(128 + constants.signals[signal]);
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+worker.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
