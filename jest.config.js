@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  testMatch: ['<rootDir>/{infra,etl,integration,ops}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{infra,etl,integration,ops,gitops}/**/*.test.ts'],
   // hyparquet and hyparquet-writer ship ES modules only; jest's module system needs them as CommonJS
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/etl/dist/'],
