@@ -85,6 +85,33 @@ test('overlapping CIDRs across environments name both files', () => {
   ]);
 });
 
+/** A non-ephemeral copy of dev with its own suffix and VPC blocks. */
+function deployable(suffix: string, block: number, deployAfter?: string): Definition {
+  const definition: Definition = { ...devDefinition(), suffix, ephemeral: false, ...(deployAfter ? { deployAfter } : {}) };
+  definition.regions.forEach((r: Definition, i: number) => (r.cidr = `10.${block + i}.0.0/16`));
+  return definition;
+}
+
+test('deployAfter names another non-ephemeral environment', () => {
+  const dir = writeEnvironments({ first: deployable('first', 40), second: deployable('second', 50, 'first') });
+  expect(loadEnvironments(dir).find((e) => e.name === 'second')!.deployAfter).toBe('first');
+});
+
+test.each<[string, Record<string, Definition>, RegExp]>([
+  ['an unknown environment', { a: deployable('a', 40, 'nope') }, /a\/environment\.json: deployAfter: "nope": must name another non-ephemeral environment \(b\)/],
+  ['itself', { a: deployable('a', 40, 'a') }, /a\/environment\.json: deployAfter: "a": must name another non-ephemeral environment/],
+  ['an ephemeral environment', { a: deployable('a', 40, 'dev') }, /deployAfter: "dev": must name another non-ephemeral environment/],
+  ['a loop', { a: deployable('a', 40, 'b'), b: deployable('b', 50, 'a') }, /deployAfter: "b": the deploy order loops \(a -> b -> a\)/],
+])('deployAfter naming %s is rejected', (_what, environments, message) => {
+  const dir = writeEnvironments({ dev: devDefinition(), b: deployable('b', 50), ...environments });
+  expect(() => loadEnvironments(dir)).toThrow(message);
+});
+
+test('an ephemeral environment cannot take part in the merge deploy order', () => {
+  const problems = problemsOf((d) => (d.deployAfter = 'other'), { other: deployable('other', 40) });
+  expect(problems).toEqual([expect.stringMatching(/dev\/environment\.json: deployAfter: "other": an ephemeral environment is deployed from the Actions tab/)]);
+});
+
 test('invalid JSON and a folder without a definition are reported with their paths', () => {
   const dir = writeEnvironments({ broken: '{ "suffix": ' });
   mkdirSync(path.join(dir, 'empty'));

@@ -33,6 +33,8 @@ export const environmentSchema = z
       error: 'may hold only lowercase letters, digits and hyphens, and must start and end with a letter or digit (S3 bucket and Lambda names use it)',
     }),
     ephemeral: z.boolean(),
+    /** On merge to main this environment deploys only after the named one succeeded (e.g. prod after staging). */
+    deployAfter: z.string().optional(),
     account: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id, e.g. "123456789012"' }),
     roles: z
       .object({

@@ -80,6 +80,36 @@ function crossEnvironmentProblems(environments: readonly Environment[]): string[
       blocks.push({ env, index, block });
     });
   }
+  problems.push(...deployOrderProblems(environments));
+  return problems;
+}
+
+/**
+ * `deployAfter` chains the environments that merge to main deploys (ephemeral ones are deployed by hand), so it must
+ * name another such environment and never loop back.
+ */
+function deployOrderProblems(environments: readonly Environment[]): string[] {
+  const byName = new Map(environments.map((env) => [env.name, env]));
+  const problems: string[] = [];
+  for (const env of environments) {
+    if (env.deployAfter === undefined) continue;
+    const where = `${env.file}: deployAfter: "${env.deployAfter}"`;
+    const previous = byName.get(env.deployAfter);
+    const deployable = environments.filter((e) => !e.ephemeral && e !== env).map((e) => e.name);
+    if (env.ephemeral) problems.push(`${where}: an ephemeral environment is deployed from the Actions tab, not on merge; remove deployAfter`);
+    else if (!previous || previous.ephemeral || previous === env) {
+      problems.push(`${where}: must name another non-ephemeral environment (${deployable.join(', ') || 'none defined'})`);
+    } else {
+      const seen = new Set([env.name]);
+      for (let next = previous; next; next = next.deployAfter === undefined ? undefined : byName.get(next.deployAfter)) {
+        if (seen.has(next.name)) {
+          problems.push(`${where}: the deploy order loops (${[...seen, next.name].join(' -> ')}); one environment must come first`);
+          break;
+        }
+        seen.add(next.name);
+      }
+    }
+  }
   return problems;
 }
 
