@@ -101,7 +101,7 @@ function deployOrderProblems(environments: readonly Environment[]): string[] {
       problems.push(`${where}: must name another non-ephemeral environment (${deployable.join(', ') || 'none defined'})`);
     } else {
       const seen = new Set([env.name]);
-      for (let next = previous; next; next = next.deployAfter === undefined ? undefined : byName.get(next.deployAfter)) {
+      for (let next: Environment | undefined = previous; next; next = next.deployAfter === undefined ? undefined : byName.get(next.deployAfter)) {
         if (seen.has(next.name)) {
           problems.push(`${where}: the deploy order loops (${[...seen, next.name].join(' -> ')}); one environment must come first`);
           break;

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import type { Environment } from '../../infra/src/config/loadEnvironments';
+import { stackName } from '../../infra/src/stacks/RegionalStack';
+
+/** One environment × region: everything a matrix job needs to plan, deploy or destroy its stack. */
+export interface StackEntry {
+  readonly environment: string;
+  readonly region: string;
+  readonly stack: string;
+  /** Where synth writes the stack (the terraform working directory). */
+  readonly stackDir: string;
+  readonly ephemeral: boolean;
+  readonly planRole: string;
+  readonly deployRole: string;
+}
+
+/** The stacks of `environments`, in definition order, as the app synthesizes them. */
+export function stackEntries(environments: readonly Environment[], stacksDir = 'cdktf.out/stacks'): StackEntry[] {
+  return environments.flatMap((env) =>
+    env.regions.map(({ name: region }) => {
+      const stack = stackName(env.name, region);
+      return {
+        environment: env.name,
+        region,
+        stack,
+        stackDir: path.posix.join(stacksDir, stack),
+        ephemeral: env.ephemeral,
+        planRole: env.roles.plan,
+        deployRole: env.roles.deploy,
+      };
+    }),
+  );
+}
+
+/** `strategy.matrix` for `fromJSON()`: one job per entry. */
+export function matrixJson(entries: readonly StackEntry[]): string {
+  return JSON.stringify({ include: entries });
+}
