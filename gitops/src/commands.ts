@@ -1,9 +1,23 @@
 import type { Command } from './command';
+import { deployCommand } from './deployCommand';
+import { destroyCommand } from './destroyCommand';
+import { emulatorCommand } from './emulatorCommand';
+import { etlFetchCommand } from './etlFetchCommand';
+import { etlReleaseCommand } from './etlReleaseCommand';
+import { etlVersionCommand } from './etlVersionCommand';
 import { guardCommand } from './guardCommand';
+import { localstackImageCommand } from './localstackImageCommand';
 import { matrixCommand } from './matrixCommand';
 
 /** Every `npm run gitops -- <name>` command the workflows call. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   matrix: matrixCommand,
   guard: guardCommand,
+  deploy: deployCommand,
+  destroy: destroyCommand,
+  'localstack-image': localstackImageCommand,
+  emulator: emulatorCommand,
+  'etl-version': etlVersionCommand,
+  'etl-release': etlReleaseCommand,
+  'etl-fetch': etlFetchCommand,
 };

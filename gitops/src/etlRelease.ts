@@ -1,0 +1,105 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadEtlArtifact } from '../../infra/src/config/etlArtifact';
+import { GitopsError } from './errors';
+import { isNotFound, type Octokit } from './githubApi';
+
+export interface Repository {
+  readonly owner: string;
+  readonly repo: string;
+}
+
+/** The release that holds one ETL version's zip and manifest; environments pin versions by it. */
+export const releaseTag = (version: string): string => `etl-v${version}`;
+const manifestName = (version: string): string => `analytics-etl-${version}.manifest.json`;
+
+type Release = Awaited<ReturnType<Octokit['rest']['repos']['getReleaseByTag']>>['data'];
+
+async function releaseByTag(octokit: Octokit, repository: Repository, tag: string): Promise<Release | undefined> {
+  try {
+    return (await octokit.rest.repos.getReleaseByTag({ ...repository, tag })).data;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function downloadAsset(octokit: Octokit, repository: Repository, release: Release, name: string): Promise<Buffer> {
+  const asset = release.assets.find((a) => a.name === name);
+  if (!asset) throw new GitopsError(`release ${release.tag_name} has no asset ${name} (assets: ${release.assets.map((a) => a.name).join(', ') || 'none'})`);
+  const { data } = await octokit.rest.repos.getReleaseAsset({ ...repository, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
+  return Buffer.from(data as unknown as ArrayBuffer);
+}
+
+export interface PublishResult {
+  readonly tag: string;
+  readonly created: boolean;
+  readonly url: string;
+}
+
+/**
+ * Publishes the built ETL `version` from `distDir` as release `etl-v<version>`, once: an existing release with the same
+ * zip (the build is deterministic) is left alone; one with a different zip means the version was reused — refused.
+ */
+export async function publishEtlRelease(octokit: Octokit, repository: Repository, distDir: string, version: string, commit: string): Promise<PublishResult> {
+  const artifact = loadEtlArtifact(distDir, version);
+  const tag = releaseTag(version);
+  const existing = await releaseByTag(octokit, repository, tag);
+  if (existing) {
+    const published = JSON.parse((await downloadAsset(octokit, repository, existing, manifestName(version))).toString('utf8')) as { sha256?: string };
+    if (published.sha256 !== artifact.sha256) {
+      throw new GitopsError(
+        `${tag} is already published with zip sha256 ${published.sha256}, but this build is ${artifact.sha256}: released versions are immutable; bump etl/package.json`,
+      );
+    }
+    return { tag, created: false, url: existing.html_url };
+  }
+  const { data: release } = await octokit.rest.repos.createRelease({
+    ...repository,
+    tag_name: tag,
+    target_commitish: commit,
+    name: `ETL ${version}`,
+    body: `Lambda zip of the ETL ${version} (sha256 \`${artifact.sha256}\`, ${artifact.bytes} bytes). Pin it in an environment with \`"etl": { "version": "${version}" }\`.`,
+  });
+  for (const file of [path.basename(artifact.zipPath), manifestName(version)]) {
+    const bytes = readFileSync(path.join(distDir, file));
+    await octokit.rest.repos.uploadReleaseAsset({
+      ...repository,
+      release_id: release.id,
+      name: file,
+      // octokit sends the body as is; its type says string
+      data: bytes as unknown as string,
+      headers: { 'content-type': file.endsWith('.zip') ? 'application/zip' : 'application/json', 'content-length': bytes.byteLength },
+    });
+  }
+  return { tag, created: true, url: release.html_url };
+}
+
+/**
+ * Downloads the zip and manifest of each pinned `version` missing from `distDir`, then checks the zip against its
+ * manifest (loadEtlArtifact), so synth deploys exactly what was released.
+ */
+export async function fetchEtlReleases(octokit: Octokit, repository: Repository, distDir: string, versions: readonly string[]): Promise<string[]> {
+  const fetched: string[] = [];
+  for (const version of new Set(versions)) {
+    if (isAvailable(distDir, version)) continue;
+    const release = await releaseByTag(octokit, repository, releaseTag(version));
+    if (!release) throw new GitopsError(`ETL ${version} is pinned but release ${releaseTag(version)} does not exist; publish it (ETL release workflow) or change the pin`);
+    const manifest = await downloadAsset(octokit, repository, release, manifestName(version));
+    const { file } = JSON.parse(manifest.toString('utf8')) as { file: string };
+    writeFileSync(path.join(distDir, path.basename(file)), await downloadAsset(octokit, repository, release, path.basename(file)));
+    writeFileSync(path.join(distDir, manifestName(version)), manifest);
+    loadEtlArtifact(distDir, version);
+    fetched.push(version);
+  }
+  return fetched;
+}
+
+function isAvailable(distDir: string, version: string): boolean {
+  try {
+    loadEtlArtifact(distDir, version);
+    return true;
+  } catch {
+    return false;
+  }
+}

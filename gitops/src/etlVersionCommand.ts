@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { setOutput, writeSummary } from './actionsIo';
+import type { Command } from './command';
+import { GitopsError } from './errors';
+import { checkEtlVersion } from './etlVersionCheck';
+import { parseFlags } from './flags';
+import { changedFiles, fileAt } from './git';
+
+const USAGE = 'npm run gitops -- etl-version --base <commit>';
+const PACKAGE = 'etl/package.json';
+
+const versionOf = (json: string): string => (JSON.parse(json) as { version: string }).version;
+
+/** Fails when ETL sources changed since `--base` without a version bump; outputs `version`. */
+export const etlVersionCommand: Command = {
+  usage: USAGE,
+  async run(argv) {
+    const { base } = parseFlags(USAGE, argv, { base: { type: 'string' } }, ['base']);
+    const baseJson = await fileAt(base!, PACKAGE);
+    const verdict = checkEtlVersion({
+      changedFiles: await changedFiles(base!),
+      baseVersion: baseJson === undefined ? undefined : versionOf(baseJson),
+      headVersion: versionOf(readFileSync(PACKAGE, 'utf8')),
+    });
+    if (!verdict.ok) throw new GitopsError(verdict.message);
+    setOutput('version', versionOf(readFileSync(PACKAGE, 'utf8')));
+    await writeSummary(`### ETL version\n\n${verdict.message}\n`);
+  },
+};
