@@ -5,17 +5,21 @@
  * and the function runtimes would die at once, before the worker could empty the buckets and destroy the stacks on
  * them. So only this process sees Ctrl-C (or SIGTERM): the first asks the worker to tear down, a second kills the
  * worker's whole group (emulator, terraform, runtimes) and exits immediately.
+ * (interrupts.ts: one Ctrl-C may arrive twice through the tsx CLI.)
  */
 import { fork } from 'node:child_process';
 import { constants } from 'node:os';
 import path from 'node:path';
+import { interruptAction } from './interrupts';
 
 const worker = fork(path.join(__dirname, 'upWorker.ts'), process.argv.slice(2), { detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-let stopping = false;
+let stoppingSince: number | undefined;
 
 function onSignal(signal: NodeJS.Signals): void {
-  if (!stopping && worker.connected) {
-    stopping = true;
+  const action = interruptAction({ stoppingSince, workerConnected: worker.connected }, performance.now());
+  if (action === 'ignore') return;
+  if (action === 'teardown') {
+    stoppingSince = performance.now();
     process.stderr.write('\nlocal:up: tearing down (Ctrl-C again to quit at once, killing everything)\n');
     worker.send('stop');
     return;

@@ -94,14 +94,17 @@ export async function deployEnvironment(options: DeployOptions): Promise<Deploym
   const dirs = regions.map((region) => path.join(options.outdir, 'stacks', stackName(environment.name, region)));
   const synthMs = performance.now() - started;
 
-  const destroyAll = async (): Promise<number> => {
+  const destroyStacks = async (stackDirs: readonly string[]): Promise<number> => {
     const start = performance.now();
-    await inOrder(dirs, parallel, async (dir) => {
+    await inOrder(stackDirs, parallel, async (dir) => {
       log(`terraform destroy ${path.basename(dir)}`);
       await destroy(dir);
     });
     return performance.now() - start;
   };
+  const destroyAll = (): Promise<number> => destroyStacks(dirs);
+  // Only a stack whose apply began can hold resources; destroying one whose init failed fails too, and hides the cause.
+  const applying = new Set<string>();
 
   const applyStart = performance.now();
   let deployed: RegionDeployment[];
@@ -110,11 +113,12 @@ export async function deployEnvironment(options: DeployOptions): Promise<Deploym
       const dir = path.join(options.outdir, 'stacks', stackName(environment.name, region));
       log(`terraform init + apply ${path.basename(dir)}`);
       await init(dir);
+      applying.add(dir);
       await apply(dir);
       return { region, stack: readSynthesizedStack(dir), outputs: readOutputs(await outputs(dir), region, dir) };
     });
   } catch (error) {
-    await destroyAll().catch((cleanup: unknown) => log(`cleanup after the failed apply also failed: ${String(cleanup)}`));
+    await destroyStacks(dirs.filter((dir) => applying.has(dir))).catch((cleanup: unknown) => log(`cleanup after the failed apply also failed: ${String(cleanup)}`));
     throw error;
   }
   return { environment, regions: deployed, timings: { synthMs, applyMs: performance.now() - applyStart }, destroy: destroyAll };
