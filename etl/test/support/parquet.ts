@@ -1,4 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { gunzipSync } from 'node:zlib';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 
 export interface ParquetFile {
@@ -12,7 +13,8 @@ export async function readParquetObject(s3: S3Client, bucket: string, key: strin
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const rows = await parquetReadObjects({ file });
+  // the ETL writes GZIP pages (src/transform/parquetOutput.ts); hyparquet reads only SNAPPY without a decompressor
+  const rows = await parquetReadObjects({ file, compressors: { GZIP: (input) => gunzipSync(input) } });
   const metadata = Object.fromEntries((parquetMetadata(file).key_value_metadata ?? []).map(({ key: name, value }) => [name, value]));
   return { rows, metadata };
 }

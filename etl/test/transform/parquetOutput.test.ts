@@ -11,6 +11,25 @@ describe('transform: the Parquet file', () => {
     expect(run.parquet.subarray(-4).toString()).toBe('PAR1');
   });
 
+  it('compresses every page with GZIP (native zlib), a codec every Parquet reader has', async () => {
+    const run = await runTransform('input/sales/orders.csv', fixtureStream('orders.csv'));
+
+    expect(run.codecs).toEqual(['GZIP']);
+  });
+
+  it('writes min, max and null count of each column chunk, in UTF-8 byte order for text (ASCII or not)', async () => {
+    const lines = ['id,code,city', '3,delta,zürich', '1,,ábc', '2,alpha,abc', '4,charlie,'];
+    const run = await runTransform('input/geo/stats.csv', bytesStream(lines.join('\n')));
+
+    expect(run.statistics).toEqual([
+      {
+        id: { min: 1n, max: 4n, nulls: 0n },
+        code: { min: 'alpha', max: 'delta', nulls: 1n },
+        city: { min: 'abc', max: 'ábc', nulls: 1n },
+      },
+    ]);
+  });
+
   it(`flushes a row group every ${ROW_GROUP_ROWS} rows and keeps every row, in order`, async () => {
     const rowCount = 2 * ROW_GROUP_ROWS + 1234;
     const lines = ['id,name,amount,at'];

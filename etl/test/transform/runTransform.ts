@@ -26,6 +26,9 @@ export const FIXTURE_KEYS = [
   ['bad-lines.jsonl', 'input/app/bad-lines.jsonl'],
 ] as const;
 
+/** hyparquet reads SNAPPY by itself; the transform writes GZIP pages (parquetOutput.ts), inflated with node:zlib. */
+export const PARQUET_DECOMPRESSORS = { GZIP: (input: Uint8Array): Uint8Array => gunzipSync(input) };
+
 export interface RejectedLine {
   readonly line: number;
   readonly reason: string;
@@ -42,6 +45,10 @@ export interface TransformRun {
   readonly parquetColumns: { name: string; type: string }[];
   readonly metadata: Record<string, string | undefined>;
   readonly rowGroupSizes: number[];
+  /** Per row group, column name → min, max and null count of the chunk statistics, as hyparquet reads them. */
+  readonly statistics: Record<string, { min: unknown; max: unknown; nulls: bigint | undefined }>[];
+  /** Compression codecs of the column chunks, each once. */
+  readonly codecs: (string | undefined)[];
   /** The rejected output, gunzipped and parsed line by line; empty when it was never opened. */
   readonly rejected: RejectedLine[];
   readonly rejectedOpened: boolean;
@@ -130,7 +137,7 @@ export async function runTransform(key: string, body: Readable, options: RunOpti
   expect(result.parquetBytes).toBe(bytes.length);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const footer = parquetMetadata(file);
-  const rows = await parquetReadObjects({ file });
+  const rows = await parquetReadObjects({ file, compressors: PARQUET_DECOMPRESSORS });
   const rejectedBytes = sinks.rejected?.bytes() ?? Buffer.alloc(0);
   expect(result.rejectedBytes).toBe(rejectedBytes.length);
   const rejected = sinks.rejected ? parseRejected(rejectedBytes) : [];
@@ -145,6 +152,15 @@ export async function runTransform(key: string, body: Readable, options: RunOpti
     parquetColumns: footer.schema.slice(1).map((element) => ({ name: element.name, type: columnType(element) })),
     metadata: Object.fromEntries((footer.key_value_metadata ?? []).map(({ key: name, value }) => [name, value])),
     rowGroupSizes: footer.row_groups.map((group) => Number(group.num_rows)),
+    statistics: footer.row_groups.map((group) =>
+      Object.fromEntries(
+        group.columns.map(({ meta_data }) => [
+          meta_data?.path_in_schema.join('.'),
+          { min: meta_data?.statistics?.min_value, max: meta_data?.statistics?.max_value, nulls: meta_data?.statistics?.null_count },
+        ]),
+      ),
+    ),
+    codecs: [...new Set(footer.row_groups.flatMap((group) => group.columns.map((column) => column.meta_data?.codec)))],
     rejected,
     rejectedOpened: sinks.rejected !== undefined,
   };
