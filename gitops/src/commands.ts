@@ -6,6 +6,7 @@ import { etlFetchCommand } from './etlFetchCommand';
 import { etlReleaseCommand } from './etlReleaseCommand';
 import { etlVersionCommand } from './etlVersionCommand';
 import { guardCommand } from './guardCommand';
+import { lintWorkflowsCommand } from './lintWorkflowsCommand';
 import { localstackImageCommand } from './localstackImageCommand';
 import { matrixCommand } from './matrixCommand';
 
@@ -20,4 +21,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'etl-version': etlVersionCommand,
   'etl-release': etlReleaseCommand,
   'etl-fetch': etlFetchCommand,
+  'lint-workflows': lintWorkflowsCommand,
 };
