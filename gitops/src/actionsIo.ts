@@ -1,15 +1,17 @@
 /**
- * Step outputs and the job summary through @actions/core inside Actions; outside (a developer running the script)
- * the same text goes to stdout, so every command runs and reads the same on a laptop.
+ * Step outputs and the job summary inside Actions; outside (a developer running the script) the same text goes to
+ * stdout, so every command runs and reads the same on a laptop.
  */
 import * as core from '@actions/core';
+import { appendFileSync } from 'node:fs';
 
 export function setOutput(name: string, value: string): void {
   if (process.env.GITHUB_OUTPUT) core.setOutput(name, value);
   else process.stdout.write(`${name}=${value}\n`);
 }
 
-export async function writeSummary(markdown: string): Promise<void> {
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+/** Appends to $GITHUB_STEP_SUMMARY directly: core.summary caches the file path per process, which one step never notices but in-process tests do. */
+export function writeSummary(markdown: string): void {
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
   else process.stdout.write(`${markdown}\n`);
 }

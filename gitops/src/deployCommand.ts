@@ -22,6 +22,6 @@ export const deployCommand: Command = {
     if (planned.code === 1) throw new TerraformError(`terraform plan failed for ${stack}:\n${planned.stderr.trim()}`, planned);
     if (planned.code === 2) process.stdout.write((await apply(dir, { planFile: PLAN_FILE })).stdout);
     const verdict = planned.code === 2 ? 'applied' : 'no changes';
-    await writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict}\n`);
+    writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict}\n`);
   },
 };

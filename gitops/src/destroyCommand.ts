@@ -12,6 +12,6 @@ export const destroyCommand: Command = {
     const dir = parseFlags(USAGE, argv, { 'stack-dir': { type: 'string' } }, ['stack-dir'])['stack-dir']!;
     await init(dir);
     process.stdout.write((await destroy(dir)).stdout);
-    await writeSummary(`### ${dir.split('/').pop()} destroyed\n`);
+    writeSummary(`### ${dir.split('/').pop()} destroyed\n`);
   },
 };

@@ -18,6 +18,6 @@ export const etlReleaseCommand: Command = {
     const { octokit, owner, repo } = await githubFromEnvironment();
     const version = currentEtlVersion(etlDir);
     const result = await publishEtlRelease(octokit, { owner, repo }, `${etlDir}/dist`, version, commit);
-    await writeSummary(`### ETL ${version}\n\n${result.created ? 'Published' : 'Already published (same zip)'}: [${result.tag}](${result.url})\n`);
+    writeSummary(`### ETL ${version}\n\n${result.created ? 'Published' : 'Already published (same zip)'}: [${result.tag}](${result.url})\n`);
   },
 };

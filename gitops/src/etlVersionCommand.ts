@@ -24,6 +24,6 @@ export const etlVersionCommand: Command = {
     });
     if (!verdict.ok) throw new GitopsError(verdict.message);
     setOutput('version', versionOf(readFileSync(PACKAGE, 'utf8')));
-    await writeSummary(`### ETL version\n\n${verdict.message}\n`);
+    writeSummary(`### ETL version\n\n${verdict.message}\n`);
   },
 };

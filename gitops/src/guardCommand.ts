@@ -24,6 +24,6 @@ export const guardCommand: Command = {
     const entries = stackEntries([environment]);
     setOutput('environment', environment.name);
     setOutput('matrix', matrixJson(entries));
-    await writeSummary(`### ${flags.action} ${environment.name} (suffix \`${environment.suffix}\`)\n\nRegions: ${entries.map((e) => e.region).join(', ')}\n`);
+    writeSummary(`### ${flags.action} ${environment.name} (suffix \`${environment.suffix}\`)\n\nRegions: ${entries.map((e) => e.region).join(', ')}\n`);
   },
 };

@@ -28,7 +28,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     const expected = EXPECTED.some((kind) => error instanceof kind);
     const message = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
     core.error(message);
-    await writeSummary(`### :x: \`gitops ${name}\` failed\n\n\`\`\`\n${message}\n\`\`\`\n`).catch(() => undefined);
+    writeSummary(`### :x: \`gitops ${name}\` failed\n\n\`\`\`\n${message}\n\`\`\`\n`);
     return 1;
   }
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
+import { COMMANDS } from '../src/commands';
 import { lintWorkflows, workflowFiles } from '../src/workflowLint';
 
 const root = path.join(__dirname, '../..');
@@ -125,8 +126,7 @@ describe('steps', () => {
     }
   });
 
-  test('every gitops command a workflow calls exists', async () => {
-    const { COMMANDS } = await import('../src/commands');
+  test('every gitops command a workflow calls exists', () => {
     const called = allSteps.flatMap(({ step }) => [...(step.run ?? '').matchAll(/npm run gitops -- ([\w-]+)/g)].map((m) => m[1]!));
     expect(called.length).toBeGreaterThan(10);
     expect([...new Set(called)].filter((name) => !Object.hasOwn(COMMANDS, name))).toEqual([]);

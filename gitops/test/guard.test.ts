@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
+import { devDefinition, writeEnvironments } from '../../infra/test/support/environmentFixtures';
+import { ephemeralEnvironment } from '../src/ephemeralGuard';
+import { runAsStep } from './support/actionsRun';
+
+const shipped = loadEnvironments(path.join(__dirname, '../../environments'));
+
+describe('ephemeralEnvironment', () => {
+  test('finds an ephemeral environment by its suffix', () => {
+    expect(ephemeralEnvironment(shipped, { action: 'destroy', suffix: 'dev', confirm: 'dev' }).name).toBe('dev');
+    expect(ephemeralEnvironment(shipped, { action: 'deploy', suffix: ' dev ' }).name).toBe('dev');
+  });
+
+  test.each([
+    ['prod', 'prod', /environments\/prod\/environment\.json \(suffix "prod"\) is not ephemeral: true; only ephemeral environments can be destroyed.*ephemeral suffixes: dev/],
+    ['staging', 'staging', /staging\/environment\.json \(suffix "staging"\) is not ephemeral/],
+    ['nope', 'nope', /no environment has the suffix "nope"; ephemeral suffixes: dev/],
+    ['dev', 'prod', /the confirmation "prod" does not repeat the suffix "dev"/],
+    ['dev', '', /the confirmation "" does not repeat the suffix "dev"/],
+  ])('destroy %s confirmed as "%s" is refused', (suffix, confirm, message) => {
+    expect(() => ephemeralEnvironment(shipped, { action: 'destroy', suffix, confirm })).toThrow(message);
+  });
+
+  test('deploying a non-ephemeral environment from the Actions tab is refused', () => {
+    expect(() => ephemeralEnvironment(shipped, { action: 'deploy', suffix: 'prod' })).toThrow(/can be deployed from the Actions tab/);
+  });
+
+  test('a suffix that differs from the folder name is found by the suffix', () => {
+    const dir = writeEnvironments({ feature: { ...devDefinition(), suffix: 'feat-42' } });
+    expect(ephemeralEnvironment(loadEnvironments(dir), { action: 'deploy', suffix: 'feat-42' }).name).toBe('feature');
+  });
+});
+
+describe('gitops guard (as a workflow step)', () => {
+  test('outputs the environment and its region matrix', async () => {
+    const run = await runAsStep(['guard', '--action', 'destroy', '--suffix', 'dev', '--confirm', 'dev']);
+    expect(run.code).toBe(0);
+    expect(run.outputs.environment).toBe('dev');
+    expect(JSON.parse(run.outputs.matrix!).include.map((e: { stack: string; deployRole: string }) => [e.stack, e.deployRole])).toEqual([
+      ['dev-us-east-1', 'arn:aws:iam::123456789012:role/analytics-deploy-dev'],
+      ['dev-eu-west-1', 'arn:aws:iam::123456789012:role/analytics-deploy-dev'],
+      ['dev-ap-southeast-1', 'arn:aws:iam::123456789012:role/analytics-deploy-dev'],
+    ]);
+    expect(run.summary).toContain('destroy dev (suffix `dev`)');
+  });
+
+  test('a refusal fails the step, sets no outputs and explains itself in the job summary', async () => {
+    const run = await runAsStep(['guard', '--action', 'destroy', '--suffix', 'prod', '--confirm', 'prod']);
+    expect(run.code).toBe(1);
+    expect(run.outputs).toEqual({});
+    expect(run.summary).toMatch(/`gitops guard` failed[\s\S]*prod\/environment\.json \(suffix "prod"\) is not ephemeral/);
+  });
+
+  test('a broken environment definition fails the guard with the file and field', async () => {
+    const definition = devDefinition();
+    definition.ephemeral = 'yes';
+    const run = await runAsStep(['guard', '--action', 'destroy', '--suffix', 'dev', '--confirm', 'dev', '--environments', writeEnvironments({ dev: definition })]);
+    expect(run.code).toBe(1);
+    expect(run.summary).toMatch(/dev\/environment\.json: ephemeral: must be a boolean/);
+  });
+
+  test('flags are checked', async () => {
+    expect((await runAsStep(['guard', '--suffix', 'dev'])).summary).toMatch(/--action is required\nusage: npm run gitops -- guard/);
+    expect((await runAsStep(['guard', '--action', 'nuke', '--suffix', 'dev'])).summary).toMatch(/--action nuke: use deploy or destroy/);
+    expect((await runAsStep(['guard', '--action', 'deploy', '--suffix', 'dev', '--force'])).summary).toMatch(/Unknown option '--force'/);
+  });
+});
+
+describe('gitops matrix (as a workflow step)', () => {
+  test('--deployable: every region of every non-ephemeral environment, with its roles and stack directory', async () => {
+    const run = await runAsStep(['matrix', '--deployable']);
+    const include = JSON.parse(run.outputs.matrix!).include as Record<string, unknown>[];
+    expect(run.outputs.count).toBe('6');
+    expect(include.map((e) => e.stack)).toEqual(['prod-us-east-1', 'prod-eu-west-1', 'prod-ap-southeast-1', 'staging-us-east-1', 'staging-eu-west-1', 'staging-ap-southeast-1']);
+    expect(include[0]).toEqual({
+      environment: 'prod',
+      region: 'us-east-1',
+      stack: 'prod-us-east-1',
+      stackDir: 'cdktf.out/stacks/prod-us-east-1',
+      ephemeral: false,
+      planRole: 'arn:aws:iam::123456789012:role/analytics-plan',
+      deployRole: 'arn:aws:iam::123456789012:role/analytics-deploy-prod',
+    });
+  });
+
+  test('--env picks environments; an unknown one is an error naming the defined ones', async () => {
+    expect((await runAsStep(['matrix', '--env', 'dev'])).outputs.count).toBe('3');
+    const run = await runAsStep(['matrix', '--env', 'qa']);
+    expect(run.code).toBe(1);
+    expect(run.summary).toMatch(/--env qa: no such environment; defined: dev, prod, staging/);
+  });
+
+  test('an unknown command lists the commands', async () => {
+    expect((await runAsStep(['deploy-everything'])).code).toBe(2);
+  });
+});
