@@ -4,9 +4,15 @@ import { ParquetWriter, type ColumnSource, type SchemaElement } from 'hyparquet-
 import type { RowTarget } from './records';
 import { StreamWriter } from './streamWriter';
 import type { Column, ColumnType } from './types';
+import { Utf8Column } from './utf8Column';
 
-/** Rows per row group: large enough for good compression and few footer entries, small enough to bound memory. */
-export const ROW_GROUP_ROWS = 50_000;
+/**
+ * Rows per row group: large enough for good compression and few footer entries, small enough to bound memory. Peak
+ * RSS follows it (hyparquet-writer copies and re-maps a row group's columns several times while encoding): on the
+ * bench CSV 25k rows gave 139–142 MB at 100 MB and at 400 MB of input, 50k 157–179 MB, 100k 234 MB; the Parquet file
+ * was 0.2% larger than with 50k.
+ */
+export const ROW_GROUP_ROWS = 25_000;
 /** Approximate in-memory size at which a row group is written before it has ROW_GROUP_ROWS rows (long text). */
 const ROW_GROUP_BYTES = 32 * 1024 * 1024;
 /** Rough in-memory size of a non-text value, for the row-group size estimate. */
@@ -19,8 +25,6 @@ const FIXED_VALUE_BYTES = 8;
  */
 const CODEC = 'GZIP';
 const GZIP_LEVEL = 1;
-/** Distinct values per string column and row group handed over as one shared byte array (see utf8Values). */
-const INTERNED_VALUES = 1024;
 
 const SCHEMA: Readonly<Record<ColumnType, Omit<SchemaElement, 'name'>>> = {
   int64: { type: 'INT64' },
@@ -51,6 +55,7 @@ export class ParquetOutput implements RowTarget {
   private readonly writer: ParquetWriter;
   private readonly sink: StreamWriter;
   private readonly textColumns: number[];
+  private readonly utf8: Utf8Column[];
   private readonly fixedRowBytes: number;
 
   constructor(
@@ -60,6 +65,7 @@ export class ParquetOutput implements RowTarget {
   ) {
     this.values = columns.map(() => []);
     this.textColumns = columns.flatMap((column, index) => (column.type === 'string' ? [index] : []));
+    this.utf8 = this.textColumns.map(() => new Utf8Column());
     this.fixedRowBytes = (columns.length - this.textColumns.length) * FIXED_VALUE_BYTES;
     this.sink = new StreamWriter(stream);
     this.writer = new ParquetWriter({
@@ -79,12 +85,20 @@ export class ParquetOutput implements RowTarget {
     return this.sink.bytesWritten;
   }
 
-  /** Keeps the row just written at `row`; when the row group is full, the promise covers encoding and hand-off. */
+  /**
+   * Keeps the row just written at `row`; when the row group is full, the promise covers encoding and hand-off. Text
+   * becomes UTF-8 bytes here (see Utf8Column), so the parsed strings, and the parse batches they are slices of, are
+   * garbage as soon as the row is done instead of surviving in the heap until the row group is written.
+   */
   commitRow(): Promise<void> | undefined {
     let bytes = this.fixedRowBytes;
-    for (const index of this.textColumns) {
-      const value = this.values[index]![this.row];
-      if (typeof value === 'string') bytes += value.length;
+    for (let text = 0; text < this.textColumns.length; text++) {
+      const values = this.values[this.textColumns[text]!]!;
+      const value = values[this.row];
+      if (typeof value === 'string') {
+        bytes += value.length;
+        values[this.row] = this.utf8[text]!.encode(value);
+      }
     }
     this.row++;
     this.approxBytes += bytes;
@@ -102,21 +116,23 @@ export class ParquetOutput implements RowTarget {
     const columnData: ColumnSource[] = this.columns.map((column, index) => {
       const data = this.values[index]!;
       data.length = rows; // a rejected last record may have left values behind
-      return { name: column.name, data: column.type === 'string' ? utf8Values(data) : data };
+      return { name: column.name, data };
     });
     this.values = this.columns.map(() => []);
     this.row = 0;
     this.approxBytes = 0;
-    // one row group per call: write() encodes it before returning, only the stream hand-off may be pending
+    // one row group per call: write() encodes it before returning, only the stream hand-off may be pending; so the
+    // text bytes can be reused for the next row group once the statistics hold copies
     const written = this.writer.write({ columnData, rowGroupSize: rows }) ?? undefined;
     this.releaseStatisticValues();
+    for (const column of this.utf8) column.reuse();
     return written;
   }
 
   /**
    * hyparquet-writer keeps each column chunk's min/max as the values it was given until finish() writes the footer.
-   * Those would pin, per row group, the shared byte array of utf8Values, or (a string) the whole ~64 KB parse batch
-   * it is a V8 substring of: memory growing with the file (+135 MB peak RSS at 400 MB of CSV). Own copies instead.
+   * Those are views of Utf8Column's reused blocks (a string would pin the whole ~64 KB parse batch it is a V8 substring
+   * of, per row group: +135 MB peak RSS at 400 MB of CSV). Own copies instead.
    */
   private releaseStatisticValues(): void {
     for (const { meta_data } of this.writer.row_groups.at(-1)?.columns ?? []) {
@@ -133,36 +149,4 @@ function detached<T>(value: T): T {
   // a new flat string: JSON.parse never returns a substring of its input
   if (typeof value === 'string') return JSON.parse(JSON.stringify(value)) as T;
   return value;
-}
-
-/**
- * A string column's values as UTF-8 byte arrays (what hyparquet-writer makes of strings itself, one TextEncoder call
- * and one ArrayBuffer per value): views of one buffer encoded at once, and for the first INTERNED_VALUES distinct
- * values one view per value, so dictionary building finds repeats by identity. Same bytes, same Parquet. Only for
- * ASCII text, where a value's byte offsets are its string offsets; otherwise the strings go as they are.
- */
-function utf8Values(data: readonly unknown[]): unknown[] {
-  const texts: string[] = [];
-  for (const value of data) if (typeof value === 'string') texts.push(value);
-  const joined = texts.join('');
-  const bytes = Buffer.from(joined, 'utf8');
-  if (bytes.length !== joined.length) return data as unknown[];
-  const interned = new Map<string, Uint8Array>();
-  const views = new Array<unknown>(data.length);
-  let at = bytes.byteOffset;
-  for (let index = 0; index < data.length; index++) {
-    const value = data[index];
-    if (typeof value !== 'string') {
-      views[index] = value;
-      continue;
-    }
-    let view = interned.size < INTERNED_VALUES ? interned.get(value) : undefined;
-    if (view === undefined) {
-      view = new Uint8Array(bytes.buffer, at, value.length);
-      if (interned.size < INTERNED_VALUES) interned.set(value, view);
-    }
-    views[index] = view;
-    at += value.length;
-  }
-  return views;
 }

@@ -46,6 +46,29 @@ describe('transform: the Parquet file', () => {
     expect(run.result).toMatchObject({ recordsIn: rowCount, recordsOut: rowCount, recordsRejected: 0 });
   });
 
+  it('keeps distinct text intact across row groups whose bytes share reused buffers (ASCII and not)', async () => {
+    const rowCount = 2 * ROW_GROUP_ROWS + 7;
+    const text = (id: number): string => `${id % 13 === 0 ? 'Größe ✓ ' : ''}note ${id} ${'x'.repeat(id % 61)}`;
+    const lines = ['id,note', ...Array.from({ length: rowCount }, (_, id) => `${id},${text(id)}`)];
+    const run = await runTransform('input/big/notes.csv', bytesStream(lines.join('\n')));
+
+    expect(run.rowGroupSizes).toEqual([ROW_GROUP_ROWS, ROW_GROUP_ROWS, 7]);
+    expectRows(
+      run.rows,
+      Array.from({ length: rowCount }, (_, id) => ({ id: BigInt(id), note: text(id) })),
+    );
+    // each chunk's bounds are its own values, not bytes a later row group wrote over: UTF-8 order, cut to 16 bytes
+    // (a cut max has its last byte raised, to stay an upper bound; the maxima here are ASCII and longer)
+    const bounds = [0, ROW_GROUP_ROWS, 2 * ROW_GROUP_ROWS].map((first, group) => {
+      const notes = Array.from({ length: run.rowGroupSizes[group]! }, (_, row) => Buffer.from(text(first + row)));
+      notes.sort(Buffer.compare);
+      const max = Buffer.from(notes.at(-1)!.subarray(0, 16));
+      max[15] = max[15]! + 1;
+      return [notes[0]!.subarray(0, 16).toString(), max.toString()];
+    });
+    expect(run.statistics.map((group) => [group['note']!.min, group['note']!.max])).toEqual(bounds);
+  });
+
   it('flushes a row group early when its text reaches 32 MB, so long values do not pile up in memory', async () => {
     // 40 rows of 1 MB: the 32nd row reaches 32 MB of text
     const value = 'abcdefgh'.repeat(128 * 1024);
