@@ -1,10 +1,10 @@
 import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
-import { parseFlags } from './flags';
+import { STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 import { stackOutputsSummary } from './stackOutputsSummary';
 
-const USAGE = 'npm run gitops -- deploy --stack-dir cdktf.out/stacks/<stack>';
+const USAGE = `npm run gitops -- deploy ${STACK_FLAGS_USAGE}`;
 const PLAN_FILE = 'deploy.tfplan';
 
 /**
@@ -14,8 +14,7 @@ const PLAN_FILE = 'deploy.tfplan';
 export const deployCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const dir = parseFlags(USAGE, argv, { 'stack-dir': { type: 'string' } }, ['stack-dir'])['stack-dir']!;
-    const stack = dir.split('/').pop()!;
+    const { stack, dir } = stackDirectory(USAGE, argv);
     await init(dir);
     const planned = await plan(dir, { out: PLAN_FILE, detailedExitcode: true });
     process.stdout.write(planned.stdout);

@@ -1,17 +1,17 @@
 import { destroy, init } from '../../infra/src/terraform/terraformCli';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
-import { parseFlags } from './flags';
+import { STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 
-const USAGE = 'npm run gitops -- destroy --stack-dir cdktf.out/stacks/<stack>';
+const USAGE = `npm run gitops -- destroy ${STACK_FLAGS_USAGE}`;
 
 /** init + destroy of one stack; only ever reached behind the guard step (ephemeral environments only). */
 export const destroyCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const dir = parseFlags(USAGE, argv, { 'stack-dir': { type: 'string' } }, ['stack-dir'])['stack-dir']!;
+    const { stack, dir } = stackDirectory(USAGE, argv);
     await init(dir);
     process.stdout.write((await destroy(dir)).stdout);
-    writeSummary(`### ${dir.split('/').pop()} destroyed\n`);
+    writeSummary(`### ${stack} destroyed\n`);
   },
 };

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
 import { stackName } from '../../infra/src/stacks/RegionalStack';
 
@@ -7,15 +6,13 @@ export interface StackEntry {
   readonly environment: string;
   readonly region: string;
   readonly stack: string;
-  /** Where synth writes the stack (the terraform working directory). */
-  readonly stackDir: string;
   readonly ephemeral: boolean;
   readonly planRole: string;
   readonly deployRole: string;
 }
 
 /** The stacks of `environments`, in definition order, as the app synthesizes them. */
-export function stackEntries(environments: readonly Environment[], stacksDir = 'cdktf.out/stacks'): StackEntry[] {
+export function stackEntries(environments: readonly Environment[]): StackEntry[] {
   return environments.flatMap((env) =>
     env.regions.map(({ name: region }) => {
       const stack = stackName(env.name, region);
@@ -23,7 +20,6 @@ export function stackEntries(environments: readonly Environment[], stacksDir = '
         environment: env.name,
         region,
         stack,
-        stackDir: path.posix.join(stacksDir, stack),
         ephemeral: env.ephemeral,
         planRole: env.roles.plan,
         deployRole: env.roles.deploy,

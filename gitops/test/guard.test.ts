@@ -77,7 +77,6 @@ describe('gitops matrix (as a workflow step)', () => {
       environment: 'prod',
       region: 'us-east-1',
       stack: 'prod-us-east-1',
-      stackDir: 'cdktf.out/stacks/prod-us-east-1',
       ephemeral: false,
       planRole: 'arn:aws:iam::123456789012:role/analytics-plan',
       deployRole: 'arn:aws:iam::123456789012:role/analytics-deploy-prod',

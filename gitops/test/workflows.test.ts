@@ -182,7 +182,7 @@ describe('job graph', () => {
     const job = workflows['deploy-environment.yml']!.jobs.deploy!;
     expect(job.environment).toBe('${{ inputs.environment }}');
     expect(job.concurrency).toEqual({ group: 'deploy-${{ matrix.stack }}', 'cancel-in-progress': false });
-    expect(job.steps!.at(-1)!.run).toBe('npm run gitops -- deploy --stack-dir "$STACK_DIR"');
+    expect(job.steps!.at(-1)).toEqual({ run: 'npm run gitops -- deploy --stack "$STACK"', env: { STACK: '${{ matrix.stack }}' } });
     const destroy = workflows['destroy.yml']!.jobs.destroy!;
     expect(destroy.concurrency).toEqual(job.concurrency);
   });

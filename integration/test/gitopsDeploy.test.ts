@@ -27,8 +27,8 @@ afterAll(async () => {
 });
 
 test('deploy applies the saved plan and reports the outputs; destroy removes the stack', async () => {
-  const stackDir = path.join(outdir, 'stacks', 'dev-us-east-1');
-  const deployed = await runAsStep(['deploy', '--stack-dir', stackDir]);
+  const stack = ['--stack', 'dev-us-east-1', '--stacks-dir', path.join(outdir, 'stacks')];
+  const deployed = await runAsStep(['deploy', ...stack]);
   expect(deployed.summary).toMatch(/^### dev-us-east-1 outputs\n\n\| output \| value \|/);
   expect(deployed.summary).toContain('| s3_bucket_name_us_east_1 | `analytics-bucket-us-east-1-dev` |');
   expect(deployed.summary).toMatch(/\| sqs_queue_url_us_east_1 \| `http:\/\/[^`]+analytics-queue-us-east-1-dev` \|/);
@@ -38,7 +38,7 @@ test('deploy applies the saved plan and reports the outputs; destroy removes the
   const s3 = regionClients(emulator.target.endpoint, 'us-east-1');
   try {
     await s3.s3.send(new HeadBucketCommand({ Bucket: 'analytics-bucket-us-east-1-dev' }));
-    const destroyed = await runAsStep(['destroy', '--stack-dir', stackDir]);
+    const destroyed = await runAsStep(['destroy', ...stack]);
     expect(destroyed).toMatchObject({ code: 0, summary: expect.stringContaining('### dev-us-east-1 destroyed') });
     await expect(s3.s3.send(new HeadBucketCommand({ Bucket: 'analytics-bucket-us-east-1-dev' }))).rejects.toMatchObject({ name: 'NotFound' });
   } finally {
@@ -47,7 +47,7 @@ test('deploy applies the saved plan and reports the outputs; destroy removes the
 }, 15 * MINUTE);
 
 test('a stack directory that was never synthesized fails the step with the path', async () => {
-  const run = await runAsStep(['deploy', '--stack-dir', path.join(outdir, 'stacks', 'dev-mars-1')]);
+  const run = await runAsStep(['deploy', '--stack', 'dev-mars-1', '--stacks-dir', path.join(outdir, 'stacks')]);
   expect(run.code).toBe(1);
-  expect(run.summary).toMatch(/working directory .*dev-mars-1 does not exist/);
+  expect(run.summary).toMatch(/no stack dev-mars-1 in .*stacks: run npm run synth first/);
 });
