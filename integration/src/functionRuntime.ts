@@ -132,6 +132,8 @@ export class FunctionRuntime {
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${options.functionName}`,
         HARNESS_FUNCTION_ARN: options.functionArn,
       },
+      // plain node, as Lambda runs the bundle: not the loaders (tsx) the harness itself runs under
+      execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     for (const stream of [child.stdout, child.stderr]) {
