@@ -9,6 +9,8 @@ import { guardCommand } from './guardCommand';
 import { lintWorkflowsCommand } from './lintWorkflowsCommand';
 import { localstackImageCommand } from './localstackImageCommand';
 import { matrixCommand } from './matrixCommand';
+import { planCommentCommand } from './planComment';
+import { planStackCommand } from './planStack';
 
 /** Every `npm run gitops -- <name>` command the workflows call. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -22,4 +24,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'etl-release': etlReleaseCommand,
   'etl-fetch': etlFetchCommand,
   'lint-workflows': lintWorkflowsCommand,
+  plan: planStackCommand,
+  'plan-comment': planCommentCommand,
 };

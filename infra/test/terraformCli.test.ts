@@ -2,10 +2,13 @@
  * The terraform runner against the real CLI: the failures people hit first (no terraform, no provider)
  * and the plan exit codes. Only terraform's built-in provider is ever installed here, so nothing is downloaded.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { apply, destroy, init, outputs, plan, run, showJson, TerraformError, validate } from '../src/terraform/terraformCli';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { apply, destroy, init, outputs, plan, run, showJson, showText, TerraformError, validate } from '../src/terraform/terraformCli';
 
 let tmp: string;
 
@@ -122,6 +125,40 @@ describe('apply, outputs and destroy with the built-in provider', () => {
     expect((await plan(dir, { detailedExitcode: true })).code).toBe(0);
     await destroy(dir);
     expect((await run(dir, ['state', 'list'])).stdout.trim()).toBe('');
+  });
+
+  test('plan -destroy plans the deletion of everything in the state; showText is the readable plan', async () => {
+    const dir = workdir('destroy-plan', { resource: { terraform_data: { marker: { input: 'x' } } } });
+    await init(dir);
+    await apply(dir);
+    expect((await plan(dir, { out: 'destroy.tfplan', detailedExitcode: true, destroy: true })).code).toBe(2);
+    const json = await showJson(dir, 'destroy.tfplan');
+    expect(json.resource_changes?.map((c) => [c.address, c.change.actions])).toEqual([['terraform_data.marker', ['delete']]]);
+    expect(await showText(dir, 'destroy.tfplan')).toContain('Plan: 0 to add, 0 to change, 1 to destroy.');
+  });
+
+  test('lock: false plans while another terraform holds the state lock, which the default plan fails on', async () => {
+    const dir = workdir('locked', { resource: { terraform_data: { marker: { input: 'x' } } } });
+    await init(dir);
+    await apply(dir);
+    // `terraform console` holds the state lock while it runs (until its stdin ends); the local backend shows the
+    // lock as a file beside the state
+    const holder = spawn('terraform', ['console'], { cwd: dir, stdio: ['pipe', 'ignore', 'ignore'] });
+    const closed = once(holder, 'close');
+    try {
+      const lockFile = path.join(dir, '.terraform.tfstate.lock.info');
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(lockFile)) {
+        if (Date.now() > deadline || holder.exitCode !== null) throw new Error('terraform console did not take the state lock');
+        await sleep(100);
+      }
+      const locked = await plan(dir, { detailedExitcode: true });
+      expect([locked.code, locked.stderr]).toEqual([1, expect.stringContaining('Error acquiring the state lock')]);
+      expect((await plan(dir, { detailedExitcode: true, lock: false })).code).toBe(0);
+    } finally {
+      holder.stdin.end();
+      await closed;
+    }
   });
 
   test('a failing apply throws with the diagnostics', async () => {

@@ -36,6 +36,10 @@ export interface PlanOptions extends RunOptions {
   readonly out?: string;
   /** Exit code 2 when the plan has changes, instead of 0. */
   readonly detailedExitcode?: boolean;
+  /** `false` plans without taking the state lock (a read-only plan role cannot write the lock). @default true */
+  readonly lock?: boolean;
+  /** Plans the destruction of everything in the state (`-destroy`). */
+  readonly destroy?: boolean;
 }
 
 export interface PlanResult extends TerraformResult {
@@ -106,6 +110,8 @@ export async function plan(dir: string, options: PlanOptions = {}): Promise<Plan
   const args = ['plan', '-input=false', '-no-color'];
   if (options.out) args.push(`-out=${options.out}`);
   if (options.detailedExitcode) args.push('-detailed-exitcode');
+  if (options.lock === false) args.push('-lock=false');
+  if (options.destroy) args.push('-destroy');
   const result = await run(dir, args, options);
   const { code } = result;
   if (code === 0 || code === 1 || (code === 2 && options.detailedExitcode)) return { ...result, code };
@@ -146,6 +152,12 @@ export async function showJson(dir: string, planFile: string, options: RunOption
   const result = await run(dir, ['show', '-json', '-no-color', planFile], options);
   if (result.code !== 0) throw new TerraformError(`terraform show -json ${planFile} failed in ${dir}:\n${result.stderr.trim()}`, result);
   return JSON.parse(result.stdout) as PlanJson;
+}
+
+/** `terraform show <planFile>`: the plan as people read it (sensitive values redacted). */
+export async function showText(dir: string, planFile: string, options: RunOptions = {}): Promise<string> {
+  const args = ['show', '-no-color', planFile];
+  return checked(dir, args, await run(dir, args, options)).stdout;
 }
 
 /** `terraform apply -auto-approve` (of `planFile` when given); throws with terraform's diagnostics on failure. */

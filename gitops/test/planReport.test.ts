@@ -1,0 +1,99 @@
+/**
+ * The plan report on real plans: one stack of each shipped environment synthesized for an emulator endpoint nothing
+ * listens on (a plan of new resources makes no AWS call; see infra/test/terraformPlan.test.ts), planned by
+ * `npm run gitops -- plan` with the real terraform CLI and AWS provider. The plans live in a temp dir only.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { synth } from '../../infra/src/app';
+import { emulatorTarget } from '../../infra/src/stacks/deployTarget';
+import { readPlans } from '../src/planComment';
+import { COMMENT_LIMIT, renderComment, renderJobSummary, REPORT_MARKER, size, type StackPlan, SUMMARY_LIMIT, summarizePlan } from '../src/planReport';
+import { planAsSteps } from './support/planFixtures';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const STACKS = ['dev-us-east-1', 'staging-eu-west-1', 'prod-ap-southeast-1'];
+const OPTIONS = { artifact: 'pr-plans', runUrl: 'https://github.com/acme/analytics-platform/actions/runs/11223344', commit: '6dcb09b5b57875f3' };
+
+let tmp: string;
+let plans: StackPlan[];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'plan-report-'));
+  synth({ environmentsDir: path.join(ROOT, 'environments'), etlDir: path.join(ROOT, 'etl'), outdir: tmp, target: emulatorTarget('localstack', 'http://127.0.0.1:4566') });
+  const runs = await planAsSteps(path.join(tmp, 'stacks'), STACKS, path.join(tmp, 'plans'));
+  expect(runs.map((r) => [r.code, r.outputs.changes])).toEqual(STACKS.map(() => [0, 'true']));
+  plans = readPlans(path.join(tmp, 'plans'));
+}, 300_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** terraform's own count line of a plan text, e.g. `Plan: 52 to add, 0 to change, 0 to destroy.` */
+function terraformCounts(text: string): [number, number, number] {
+  const match = /^Plan: (\d+) to add, (\d+) to change, (\d+) to destroy\./m.exec(text);
+  if (!match) throw new Error(`no Plan: line in\n${text.slice(-500)}`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+/** The lines from the table's header to the line before the first stack section. */
+function tableAndWarning(markdown: string): string {
+  return markdown.slice(markdown.indexOf('| Stack |'), markdown.indexOf('<details>'));
+}
+
+/** Each stack's section, from `<details>` to `</details>`. */
+function sections(markdown: string): string[] {
+  return [...markdown.matchAll(/<details>[\s\S]*?\n<\/details>/g)].map((m) => m[0]);
+}
+
+test('the counts agree with terraform: add + replace = to add, change = to change, destroy + replace = to destroy', () => {
+  expect(plans.map((p) => p.stack).sort()).toEqual([...STACKS].sort());
+  for (const { stack, plan, text } of plans) {
+    const { counts } = summarizePlan(stack, plan);
+    expect([stack, counts.add + counts.replace, counts.change, counts.destroy + counts.replace]).toEqual([stack, ...terraformCounts(text)]);
+    expect(counts.add).toBeGreaterThan(30); // the whole regional platform
+  }
+});
+
+test('new stacks: a table row each, no warning block', () => {
+  const comment = renderComment(plans, OPTIONS);
+  for (const { stack, text } of plans) expect(comment).toContain(`| \`${stack}\` | ${terraformCounts(text)[0]} | 0 | 0 | 0 | 0 |`);
+  expect(comment).not.toContain('[!WARNING]');
+});
+
+test('three full plans exceed a comment: cut to fit, the table intact, every section cut with the note', () => {
+  const summary = renderJobSummary(plans, OPTIONS);
+  expect(size(summary)).toBeGreaterThan(COMMENT_LIMIT); // otherwise nothing below is exercised
+
+  const comment = renderComment(plans, OPTIONS);
+  expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+  expect(size(comment)).toBeLessThanOrEqual(COMMENT_LIMIT);
+  expect(comment.startsWith(`${REPORT_MARKER}\n`)).toBe(true);
+  expect(tableAndWarning(comment)).toBe(tableAndWarning(summary));
+  const cut = sections(comment);
+  expect(cut).toHaveLength(3);
+  for (const section of cut) {
+    expect(section).toContain('_… truncated: full plan in the [job summary](https://github.com/acme/analytics-platform/actions/runs/11223344) / artifact `pr-plans`_');
+    expect(section.match(/^```/gm)?.length ?? 0).toBe(2); // the code block is closed again
+    expect(section.length).toBeGreaterThan(COMMENT_LIMIT / 4); // the budget is shared, not wasted
+  }
+});
+
+test('the job summary holds every full plan', () => {
+  const summary = renderJobSummary(plans, OPTIONS);
+  expect(size(summary)).toBeLessThanOrEqual(SUMMARY_LIMIT);
+  for (const { text } of plans) expect(summary).toContain(text.trimEnd());
+  expect(summary).not.toContain('truncated');
+});
+
+test('more stacks than a job summary holds (the real plans under 40 stack names): cut to 1 MiB, all rows kept', () => {
+  const many = Array.from({ length: 40 }, (_, i) => plans.map((p) => ({ ...p, stack: `${p.stack}-${String(i).padStart(2, '0')}` }))).flat();
+  const summary = renderJobSummary(many, OPTIONS);
+  expect(size(summary)).toBeLessThanOrEqual(SUMMARY_LIMIT);
+  expect(summary.match(/^\| `.*` \| \d+ \| 0 \| 0 \| 0 \| 0 \|$/gm)).toHaveLength(120);
+  expect(summary).toContain('_… truncated: full plan in the artifact `pr-plans`_');
+
+  const comment = renderComment(many, OPTIONS);
+  expect(size(comment)).toBeLessThanOrEqual(COMMENT_LIMIT);
+  expect(comment.match(/^\| `.*` \| \d+ \| 0 \| 0 \| 0 \| 0 \|$/gm)).toHaveLength(120);
+});

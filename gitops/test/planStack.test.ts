@@ -1,0 +1,88 @@
+/**
+ * `npm run gitops -- plan` as a workflow step, with the real terraform CLI and its built-in provider (nothing to
+ * download): the files it leaves for the report, `changes`, terraform's exit codes, and planning without the lock.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { apply, init, type PlanJson } from '../../infra/src/terraform/terraformCli';
+import { planFiles } from '../src/planStack';
+import { runAsStep } from './support/actionsRun';
+import { planAsSteps, writeStacks } from './support/planFixtures';
+
+const MARKER = { resource: { terraform_data: { marker: { input: 'x' } } } };
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'plan-stack-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const outDir = () => mkdtempSync(path.join(tmp, 'plans-'));
+
+test('a stack with changes: changes=true, its JSON and text plan under --out', async () => {
+  const stacks = writeStacks(tmp, { 'dev-us-east-1': MARKER });
+  const out = outDir();
+  const [run] = await planAsSteps(stacks, ['dev-us-east-1'], out);
+  expect(run!.code).toBe(0);
+  expect(run!.outputs).toEqual({ changes: 'true' });
+  const files = planFiles(out, 'dev-us-east-1');
+  const json = JSON.parse(readFileSync(files.json, 'utf8')) as PlanJson;
+  expect(json.resource_changes?.map((c) => [c.address, c.change.actions])).toEqual([['terraform_data.marker', ['create']]]);
+  expect(readFileSync(files.text, 'utf8')).toContain('Plan: 1 to add, 0 to change, 0 to destroy.');
+});
+
+test('a stack without changes: changes=false, the files still written', async () => {
+  const stacks = writeStacks(tmp, { 'prod-us-east-1': {} });
+  const out = outDir();
+  const [run] = await planAsSteps(stacks, ['prod-us-east-1'], out);
+  expect([run!.code, run!.outputs]).toEqual([0, { changes: 'false' }]);
+  expect(readFileSync(planFiles(out, 'prod-us-east-1').text, 'utf8')).toContain('No changes.');
+});
+
+test("a failing plan (exit code 1) fails the step with terraform's diagnostics and leaves no files", async () => {
+  const stacks = writeStacks(tmp, { 'dev-eu-west-1': { output: { broken: { value: '${var.missing}' } } } });
+  const out = outDir();
+  const [run] = await planAsSteps(stacks, ['dev-eu-west-1'], out);
+  expect(run!.code).toBe(1);
+  expect(run!.outputs).toEqual({});
+  expect(run!.summary).toMatch(/terraform plan failed for dev-eu-west-1:[\s\S]*Reference to undeclared input variable/);
+  expect(existsSync(planFiles(out, 'dev-eu-west-1').json)).toBe(false);
+});
+
+test('a stack that was not synthesized is named, with what to do', async () => {
+  const stacks = writeStacks(tmp, {});
+  const run = await runAsStep(['plan', '--stack', 'dev-us-east-1', '--stacks-dir', stacks, '--out', outDir()]);
+  expect(run.code).toBe(1);
+  expect(run.summary).toContain(`no stack dev-us-east-1 in ${stacks}: run npm run synth first`);
+});
+
+test('--stack is required', async () => {
+  const run = await runAsStep(['plan']);
+  expect(run.code).toBe(1);
+  expect(run.summary).toContain('--stack is required');
+});
+
+test('plans while someone else holds the state lock (the plan role cannot take it)', async () => {
+  const stacks = writeStacks(tmp, { 'dev-us-east-1': MARKER });
+  const dir = path.join(stacks, 'dev-us-east-1');
+  await init(dir);
+  await apply(dir);
+  // `terraform console` holds the state lock until its stdin ends; the local backend shows it as a file
+  const holder = spawn('terraform', ['console'], { cwd: dir, stdio: ['pipe', 'ignore', 'ignore'] });
+  const closed = once(holder, 'close');
+  try {
+    while (!existsSync(path.join(dir, '.terraform.tfstate.lock.info'))) {
+      if (holder.exitCode !== null) throw new Error('terraform console exited before taking the lock');
+      await sleep(100);
+    }
+    const [run] = await planAsSteps(stacks, ['dev-us-east-1'], outDir());
+    expect([run!.code, run!.outputs]).toEqual([0, { changes: 'false' }]);
+  } finally {
+    holder.stdin.end();
+    await closed;
+  }
+});
