@@ -1,7 +1,10 @@
 import { App } from 'cdktf';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { bootstrapAccounts, type BootstrapAccount } from './bootstrap/accounts';
+import { BootstrapStack, type BootstrapState } from './bootstrap/BootstrapStack';
 import { currentEtlVersion, loadEtlArtifact } from './config/etlArtifact';
+import { loadGithubConfig } from './config/github';
 import { loadEnvironments, selectEnvironments, type Environment } from './config/loadEnvironments';
 import { KNOWN_REGIONS } from './config/regions';
 import type { DeployTarget } from './stacks/deployTarget';
@@ -55,6 +58,44 @@ export function synth(options: SynthOptions = {}): BuiltApp {
   for (const env of built.environments) {
     for (const region of KNOWN_REGIONS) rmSync(path.join(outdir, 'stacks', stackName(env.name, region)), { recursive: true, force: true });
   }
+  built.app.synth();
+  return built;
+}
+
+export interface BootstrapOptions {
+  /** Holds the environment folders and github.json. @default 'environments' */
+  readonly environmentsDir?: string;
+  /** @default 'cdktf.out' */
+  readonly outdir?: string;
+  /** @default { kind: 'aws' } */
+  readonly target?: DeployTarget;
+  /** Where the bootstrap stacks keep their own state. @default 'local' */
+  readonly state?: BootstrapState;
+}
+
+export interface BuiltBootstrap {
+  readonly app: App;
+  readonly accounts: readonly BootstrapAccount[];
+  readonly stacks: readonly BootstrapStack[];
+}
+
+/**
+ * One bootstrap stack per AWS account of the environments (all of them: a stack built from some would delete the
+ * others' deploy roles). Validates environments and github.json before an App exists, like buildApp.
+ */
+export function buildBootstrapApp(options: BootstrapOptions = {}): BuiltBootstrap {
+  const environmentsDir = options.environmentsDir ?? 'environments';
+  const accounts = bootstrapAccounts(loadEnvironments(environmentsDir));
+  const github = loadGithubConfig(environmentsDir);
+  const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
+  const target = options.target ?? { kind: 'aws' };
+  const stacks = accounts.map((account) => new BootstrapStack(app, { account, github, target, state: options.state }));
+  return { app, accounts, stacks };
+}
+
+/** Synthesizes the bootstrap stacks. Their directories are not cleared first: a local terraform.tfstate there survives. */
+export function synthBootstrap(options: BootstrapOptions = {}): BuiltBootstrap {
+  const built = buildBootstrapApp(options);
   built.app.synth();
   return built;
 }

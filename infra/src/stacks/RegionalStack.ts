@@ -1,5 +1,5 @@
-import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EtlArtifact } from '../config/etlArtifact';
 import type { Environment } from '../config/loadEnvironments';
@@ -12,7 +12,8 @@ import { Monitoring } from '../constructs/Monitoring';
 import { Network } from '../constructs/Network';
 import { ObjectCreatedRule } from '../constructs/ObjectCreatedRule';
 import { RawBucket } from '../constructs/RawBucket';
-import { EMULATED_SERVICES, type DeployTarget } from './deployTarget';
+import { providerTargetSettings, type DeployTarget } from './deployTarget';
+import { useLocalState, useS3State } from './stateBackend';
 
 export interface RegionalStackProps {
   readonly environment: Environment;
@@ -20,6 +21,9 @@ export interface RegionalStackProps {
   readonly artifact: EtlArtifact;
   readonly target: DeployTarget;
 }
+
+/** The Application tag on every resource; the deploy roles' EC2 permissions key on it (bootstrap/permissions.ts). */
+export const APPLICATION_TAG = 'analytics-platform';
 
 /** SQS redelivers a message only after this many Lambda timeouts (AWS guidance for SQS event sources). */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -50,7 +54,7 @@ export class RegionalStack extends TerraformStack {
         {
           tags: {
             ...env.tags,
-            Application: 'analytics-platform',
+            Application: APPLICATION_TAG,
             Environment: env.name,
             Region: region,
             ManagedBy: 'cdktf',
@@ -58,7 +62,7 @@ export class RegionalStack extends TerraformStack {
           },
         },
       ],
-      ...(target.kind === 'aws' ? { allowedAccountIds: [env.account] } : emulatorProviderSettings(target.endpoint)),
+      ...providerTargetSettings(target, env.account),
     });
 
     const raw = new RawBucket(this, 'raw-bucket', {
@@ -164,30 +168,7 @@ export class RegionalStack extends TerraformStack {
   }
 
   private configureState(env: Environment, region: string, target: DeployTarget): void {
-    if (target.kind === 'emulator') {
-      new LocalBackend(this, { path: 'terraform.tfstate' });
-      return;
-    }
-    new S3Backend(this, {
-      bucket: env.state.bucket,
-      key: stateKey(env.name, region),
-      region: env.state.region,
-      encrypt: true,
-      ...(env.state.lockTable ? { dynamodbTable: env.state.lockTable } : {}),
-    });
-    // S3-native locking (terraform >= 1.10); cdktf 0.21's S3Backend predates the setting
-    if (!env.state.lockTable) this.addOverride('terraform.backend.s3.use_lockfile', true);
+    if (target.kind === 'emulator') useLocalState(this);
+    else useS3State(this, env.state, stateKey(env.name, region));
   }
-}
-
-function emulatorProviderSettings(endpoint: string): Partial<AwsProviderConfig> {
-  return {
-    accessKey: 'test',
-    secretKey: 'test',
-    skipCredentialsValidation: true,
-    skipRequestingAccountId: true,
-    skipMetadataApiCheck: 'true',
-    s3UsePathStyle: true,
-    endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
-  };
 }

@@ -1,3 +1,5 @@
+import type { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
+
 /**
  * Where the synthesized stacks will be applied.
  * - `aws`: the real account, S3 state backend with locking, provider refuses any other account.
@@ -31,7 +33,7 @@ export const EMULATORS = {
 
 export type EmulatorName = keyof typeof EMULATORS;
 
-/** Services the regional stack talks to; each gets the emulator endpoint. */
+/** Services the regional and bootstrap stacks talk to; each gets the emulator endpoint. */
 export const EMULATED_SERVICES = ['cloudwatch', 'dynamodb', 'ec2', 'events', 'iam', 'lambda', 'logs', 's3', 'sns', 'sqs', 'sts'] as const;
 
 const TARGETS = ['aws', ...Object.keys(EMULATORS)].join(', ');
@@ -50,4 +52,21 @@ export function parseDeployTarget(kind: string | undefined, env: NodeJS.ProcessE
   if (name === 'aws') return { kind: 'aws' };
   if (Object.hasOwn(EMULATORS, name)) return emulatorTarget(name as EmulatorName, env.AWS_ENDPOINT_URL);
   throw new Error(`--target ${name}: unknown; use one of ${TARGETS} (aws: S3 state, real account; an emulator: local state, AWS_ENDPOINT_URL)`);
+}
+
+/**
+ * Provider settings for the target: on AWS the provider refuses any account but `account`; on an emulator it
+ * uses dummy credentials, skips the checks an emulator cannot answer and sends every service to the endpoint.
+ */
+export function providerTargetSettings(target: DeployTarget, account: string): Partial<AwsProviderConfig> {
+  if (target.kind === 'aws') return { allowedAccountIds: [account] };
+  return {
+    accessKey: 'test',
+    secretKey: 'test',
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+    s3UsePathStyle: true,
+    endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, target.endpoint]))],
+  };
 }

@@ -1,0 +1,246 @@
+/**
+ * What the GitHub workflows may do in an account: the plan role reads, each deploy role manages its own
+ * environment's regional stacks. Built from the same names the regional stacks use (config/names.ts) with `*` for
+ * the region (and, for the plan role, the suffix), so a renamed resource cannot drift out of its role's reach.
+ *
+ * Every action is listed (no `service:*`). Resources are the platform's names; the exceptions, each in its
+ * statement: EC2 Describe* and logs:DescribeLogGroups (AWS supports no resource there), EC2 creates and changes
+ * (scoped by region and by the stacks' Environment/Application tags), and Lambda event source mappings (ids are
+ * random UUIDs; scoped by the function they feed).
+ */
+import type { Environment } from '../config/loadEnvironments';
+import { regionalNames, type RegionalNames } from '../config/names';
+import type { PolicyStatement } from '../constructs/policyDocument';
+import { APPLICATION_TAG, stateKey } from '../stacks/RegionalStack';
+import type { BootstrapAccount } from './accounts';
+
+type Condition = NonNullable<PolicyStatement['Condition']>;
+
+/** One kind of resource the regional stacks manage: its ARNs for a set of names, and what reading and managing it takes. */
+interface ManagedKind {
+  readonly sid: string;
+  readonly resources: (names: RegionalNames, account: string) => string[];
+  /** What `terraform plan` (refresh) calls. */
+  readonly read: readonly string[];
+  /** What create, update and destroy call on top of `read`. */
+  readonly write: readonly string[];
+  readonly condition?: (names: RegionalNames, account: string) => Condition;
+  /** IAM is global (its requests carry aws:RequestedRegion us-east-1), so it gets no region condition. @default true */
+  readonly regional?: boolean;
+}
+
+const functionArn = (names: RegionalNames, account: string) => `arn:aws:lambda:*:${account}:function:${names.etlFunction}`;
+/** Event source mappings are named by UUID; Lambda checks lambda:FunctionArn on them instead. */
+const feedsOurFunction = (names: RegionalNames, account: string): Condition => ({ ArnLike: { 'lambda:FunctionArn': functionArn(names, account) } });
+const logGroupArns = (names: RegionalNames, account: string) =>
+  [names.etlLogGroup, names.flowLogGroup].flatMap((group) => [`arn:aws:logs:*:${account}:log-group:${group}`, `arn:aws:logs:*:${account}:log-group:${group}:*`]);
+
+const MANAGED_KINDS: readonly ManagedKind[] = [
+  {
+    sid: 'RawBucket',
+    resources: (n) => [`arn:aws:s3:::${n.bucket}`],
+    read: [
+      's3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketPolicy', 's3:GetBucketAcl', 's3:GetBucketCORS', 's3:GetBucketWebsite',
+      's3:GetBucketVersioning', 's3:GetAccelerateConfiguration', 's3:GetBucketRequestPayment', 's3:GetBucketLogging',
+      's3:GetLifecycleConfiguration', 's3:GetReplicationConfiguration', 's3:GetEncryptionConfiguration',
+      's3:GetBucketObjectLockConfiguration', 's3:GetBucketTagging', 's3:GetBucketPublicAccessBlock', 's3:GetBucketOwnershipControls',
+      's3:GetBucketNotification',
+    ],
+    write: [
+      's3:CreateBucket', 's3:DeleteBucket', 's3:PutBucketTagging', 's3:PutBucketVersioning', 's3:PutEncryptionConfiguration',
+      's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutLifecycleConfiguration', 's3:PutBucketPolicy',
+      's3:DeleteBucketPolicy', 's3:PutBucketNotification',
+    ],
+  },
+  {
+    sid: 'JobTable',
+    resources: (n, a) => [`arn:aws:dynamodb:*:${a}:table/${n.jobTable}`],
+    read: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:ListTagsOfResource'],
+    write: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
+  },
+  {
+    sid: 'EtlFunction',
+    resources: (n, a) => [functionArn(n, a)],
+    read: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetFunctionConcurrency', 'lambda:ListVersionsByFunction', 'lambda:ListTags'],
+    write: [
+      'lambda:CreateFunction', 'lambda:DeleteFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration',
+      'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency', 'lambda:TagResource', 'lambda:UntagResource',
+    ],
+  },
+  {
+    sid: 'QueueMapping',
+    resources: (_n, a) => [`arn:aws:lambda:*:${a}:event-source-mapping:*`],
+    read: ['lambda:GetEventSourceMapping'],
+    write: ['lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping'],
+    condition: feedsOurFunction,
+  },
+  {
+    // CreateEventSourceMapping has no resource type: "*", limited to mappings that feed our function
+    sid: 'QueueMappingCreate',
+    resources: () => ['*'],
+    read: [],
+    write: ['lambda:CreateEventSourceMapping'],
+    condition: feedsOurFunction,
+  },
+  {
+    // tag calls carry no lambda:FunctionArn; tags on a mapping grant nothing
+    sid: 'QueueMappingTags',
+    resources: (_n, a) => [`arn:aws:lambda:*:${a}:event-source-mapping:*`],
+    read: ['lambda:ListTags'],
+    write: ['lambda:TagResource', 'lambda:UntagResource'],
+  },
+  {
+    sid: 'Queues',
+    resources: (n, a) => [`arn:aws:sqs:*:${a}:${n.queue}`, `arn:aws:sqs:*:${a}:${n.deadLetterQueue}`],
+    read: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags'],
+    write: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'],
+  },
+  {
+    sid: 'ObjectCreatedRule',
+    resources: (n, a) => [`arn:aws:events:*:${a}:rule/${n.eventRule}`],
+    read: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+    write: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource', 'events:UntagResource'],
+  },
+  {
+    sid: 'AlarmTopic',
+    // the topic, and its subscriptions (topic ARN + ":<id>")
+    resources: (n, a) => [`arn:aws:sns:*:${a}:${n.alarmTopic}`, `arn:aws:sns:*:${a}:${n.alarmTopic}:*`],
+    read: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'],
+    write: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes', 'sns:TagResource', 'sns:UntagResource'],
+  },
+  {
+    sid: 'Alarms',
+    resources: (n, a) =>
+      [n.etlErrorsAlarm, n.queueDepthAlarm, n.oldestMessageAlarm, n.deadLetterAlarm].map((alarm) => `arn:aws:cloudwatch:*:${a}:alarm:${alarm}`),
+    read: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+    write: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'],
+  },
+  {
+    sid: 'Dashboard',
+    resources: (n, a) => [`arn:aws:cloudwatch::${a}:dashboard/${n.dashboard}`],
+    read: ['cloudwatch:GetDashboard'],
+    write: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
+  },
+  {
+    sid: 'LogGroups',
+    resources: logGroupArns,
+    read: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
+    write: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
+  },
+  {
+    sid: 'ServiceRoles',
+    resources: (n, a) => [`arn:aws:iam::${a}:role/${n.etlRole}`, `arn:aws:iam::${a}:role/${n.flowLogRole}`],
+    read: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
+    write: [
+      'iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
+      'iam:TagRole', 'iam:UntagRole', 'iam:ListInstanceProfilesForRole',
+    ],
+    regional: false,
+  },
+];
+
+/** Read-only calls AWS authorizes only on Resource "*" (refresh of VPC pieces, log groups; Lambda's VPC checks). */
+const DESCRIBE_ONLY_ON_STAR = [
+  'ec2:DescribeVpcs', 'ec2:DescribeVpcAttribute', 'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeNetworkAcls',
+  'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeVpcEndpoints', 'ec2:DescribePrefixLists',
+  'ec2:DescribeFlowLogs', 'ec2:DescribeNetworkInterfaces', 'logs:DescribeLogGroups',
+];
+
+/** The network resources the stacks create; EC2 ARNs carry ids, not names, so tags stand in for names. */
+const EC2_TYPES = ['vpc', 'subnet', 'route-table', 'security-group', 'vpc-endpoint', 'vpc-flow-log'];
+const EC2_CREATES = ['ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateSecurityGroup', 'ec2:CreateVpcEndpoint', 'ec2:CreateFlowLogs'];
+const SECURITY_GROUP_RULES = ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress'];
+const EC2_CHANGES = [
+  ...EC2_CREATES, // a create is also authorized on the (tagged) VPC, subnet or route table it goes into
+  'ec2:DeleteVpc', 'ec2:DeleteSubnet', 'ec2:DeleteRouteTable', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVpcEndpoints', 'ec2:DeleteFlowLogs',
+  'ec2:ModifyVpcAttribute', 'ec2:ModifySubnetAttribute', 'ec2:ModifyVpcEndpoint', 'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable',
+  ...SECURITY_GROUP_RULES, 'ec2:CreateTags', 'ec2:DeleteTags',
+];
+
+const inRegions = (regions: readonly string[]): Condition => ({ StringEquals: { 'aws:RequestedRegion': [...regions] } });
+
+/** Merges conditions operator by operator (IAM ANDs the keys). */
+function allOf(...conditions: (Condition | undefined)[]): Condition | undefined {
+  const merged: Record<string, Record<string, string | string[] | boolean>> = {};
+  for (const condition of conditions) {
+    for (const [operator, keys] of Object.entries(condition ?? {})) merged[operator] = { ...merged[operator], ...keys };
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
+function allow(sid: string, action: readonly string[], resource: string[], condition?: Condition): PolicyStatement {
+  return { Sid: sid, Effect: 'Allow', Action: [...action], Resource: resource, ...(condition ? { Condition: condition } : {}) };
+}
+
+function managedStatements(names: RegionalNames, account: string, regions: readonly string[], access: 'Read' | 'Manage'): PolicyStatement[] {
+  return MANAGED_KINDS.flatMap((kind) => {
+    const actions = access === 'Read' ? kind.read : [...kind.read, ...kind.write];
+    if (actions.length === 0) return [];
+    const condition = allOf(kind.regional === false ? undefined : inRegions(regions), kind.condition?.(names, account));
+    return [allow(`${access}${kind.sid}`, actions, kind.resources(names, account), condition)];
+  });
+}
+
+function regionsOf(environments: readonly Environment[]): string[] {
+  return [...new Set(environments.flatMap((env) => env.regions.map((r) => r.name)))].sort();
+}
+
+/** The plan role: read every environment's state (plans run with -lock=false) and refresh every regional stack. */
+export function planRoleStatements(account: BootstrapAccount): PolicyStatement[] {
+  const bucket = `arn:aws:s3:::${account.state.bucket}`;
+  const regions = regionsOf(account.environments);
+  return [
+    allow('ListStateBucket', ['s3:ListBucket'], [bucket]),
+    allow('ReadState', ['s3:GetObject'], [`${bucket}/${stateKey('*', '*')}`]),
+    allow('DescribeOnlyOnStar', DESCRIBE_ONLY_ON_STAR, ['*'], inRegions(regions)),
+    ...managedStatements(regionalNames('*', '*'), account.account, regions, 'Read'),
+  ];
+}
+
+/**
+ * One environment's deploy role: its own state (read, write, lockfile or lock table), its own regional stacks'
+ * resources (names ending in `-<suffix>`, in its regions), and iam:PassRole of the two service roles it makes.
+ */
+export function deployRoleStatements(account: BootstrapAccount, env: Environment): PolicyStatement[] {
+  const bucket = `arn:aws:s3:::${account.state.bucket}`;
+  const state = `${bucket}/${stateKey(env.name, '*')}`;
+  const regions = env.regions.map((r) => r.name);
+  const names = regionalNames('*', env.suffix);
+  const ec2 = EC2_TYPES.map((type) => `arn:aws:ec2:*:${account.account}:${type}/*`);
+  const ours = (key: 'aws:RequestTag' | 'aws:ResourceTag'): Condition => ({
+    StringEquals: { [`${key}/Environment`]: env.name, [`${key}/Application`]: APPLICATION_TAG, 'aws:RequestedRegion': regions },
+  });
+  const lockTable = account.state.lockTable;
+  return [
+    allow('ListStateBucket', ['s3:ListBucket'], [bucket]),
+    allow('ReadWriteOwnState', ['s3:GetObject', 's3:PutObject'], [state, `${state}.tflock`]),
+    allow('ReleaseStateLock', ['s3:DeleteObject'], [`${state}.tflock`]),
+    ...(lockTable
+      ? [allow('StateLockTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [`arn:aws:dynamodb:${account.state.region}:${account.account}:table/${lockTable}`])]
+      : []),
+    allow('DescribeOnlyOnStar', DESCRIBE_ONLY_ON_STAR, ['*'], inRegions(regions)),
+    ...managedStatements(names, account.account, regions, 'Manage'),
+    ...(env.ephemeral
+      ? [
+          // force_destroy empties the raw bucket before deleting it
+          allow('EmptyRawBucketOnDestroy', ['s3:ListBucketVersions', 's3:DeleteObject', 's3:DeleteObjectVersion'], [`arn:aws:s3:::${names.bucket}`, `arn:aws:s3:::${names.bucket}/*`], inRegions(regions)),
+        ]
+      : []),
+    allow('PassEtlRoleToLambda', ['iam:PassRole'], [`arn:aws:iam::${account.account}:role/${names.etlRole}`], {
+      StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+    }),
+    // CreateFlowLogs checks iam:PassRole of the delivery role; AWS's flow-log guide grants it by role ARN alone
+    allow('PassFlowLogRole', ['iam:PassRole'], [`arn:aws:iam::${account.account}:role/${names.flowLogRole}`]),
+    // EC2: new network resources only when tagged as this environment's; existing ones only when they carry those tags
+    allow('CreateTaggedNetwork', EC2_CREATES, ec2, ours('aws:RequestTag')),
+    allow('TagNetworkOnCreate', ['ec2:CreateTags'], ec2, {
+      // ec2:CreateAction holds the API name without the service prefix
+      StringEquals: { 'ec2:CreateAction': EC2_CREATES.map((action) => action.slice('ec2:'.length)), 'aws:RequestedRegion': regions },
+    }),
+    allow('ChangeOwnNetwork', EC2_CHANGES, ec2, ours('aws:ResourceTag')),
+    // the VPC's default security group exists untagged; the stack adopts it by tagging it, then strips its rules
+    allow('AdoptDefaultSecurityGroup', ['ec2:CreateTags'], [`arn:aws:ec2:*:${account.account}:security-group/*`], ours('aws:RequestTag')),
+    // rules of our (tagged) groups are resources of their own, created untagged by the group's inline rules
+    allow('SecurityGroupRules', SECURITY_GROUP_RULES, [`arn:aws:ec2:*:${account.account}:security-group-rule/*`], inRegions(regions)),
+  ];
+}
