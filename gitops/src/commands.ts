@@ -8,6 +8,7 @@ import { etlVersionCommand } from './etlVersionCommand';
 import { guardCommand } from './guardCommand';
 import { lintWorkflowsCommand } from './lintWorkflowsCommand';
 import { localstackImageCommand } from './localstackImageCommand';
+import { driftReportCommand } from './driftReportCommand';
 import { matrixCommand } from './matrixCommand';
 import { planCommentCommand } from './planComment';
 import { planStackCommand } from './planStack';
@@ -24,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'etl-release': etlReleaseCommand,
   'etl-fetch': etlFetchCommand,
   'lint-workflows': lintWorkflowsCommand,
+  'drift-report': driftReportCommand,
   plan: planStackCommand,
   'plan-comment': planCommentCommand,
 };

@@ -1,7 +1,8 @@
 import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
-import { STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
+import { parseFlags } from './flags';
+import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 import { stackOutputsSummary } from './stackOutputsSummary';
 
 const USAGE = `npm run gitops -- deploy ${STACK_FLAGS_USAGE}`;
@@ -14,7 +15,7 @@ const PLAN_FILE = 'deploy.tfplan';
 export const deployCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const { stack, dir } = stackDirectory(USAGE, argv);
+    const { stack, dir } = stackDirectory(parseFlags(USAGE, argv, STACK_FLAGS, ['stack']));
     await init(dir);
     const planned = await plan(dir, { out: PLAN_FILE, detailedExitcode: true });
     process.stdout.write(planned.stdout);

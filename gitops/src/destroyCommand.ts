@@ -1,7 +1,8 @@
 import { destroy, init } from '../../infra/src/terraform/terraformCli';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
-import { STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
+import { parseFlags } from './flags';
+import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 
 const USAGE = `npm run gitops -- destroy ${STACK_FLAGS_USAGE}`;
 
@@ -9,7 +10,7 @@ const USAGE = `npm run gitops -- destroy ${STACK_FLAGS_USAGE}`;
 export const destroyCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const { stack, dir } = stackDirectory(USAGE, argv);
+    const { stack, dir } = stackDirectory(parseFlags(USAGE, argv, STACK_FLAGS, ['stack']));
     await init(dir);
     process.stdout.write((await destroy(dir)).stdout);
     writeSummary(`### ${stack} destroyed\n`);

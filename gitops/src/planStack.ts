@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { init, plan, showJson, showText, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { setOutput } from './actionsIo';
 import type { Command } from './command';
-import { GitopsError } from './errors';
 import { parseFlags } from './flags';
-import { STACK_FLAGS_USAGE } from './stackFlags';
+import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 
 const USAGE = `npm run gitops -- plan ${STACK_FLAGS_USAGE} [--out plans]`;
 const PLAN_FILE = 'pr.tfplan';
@@ -22,15 +21,8 @@ export function planFiles(outDir: string, stack: string): { json: string; text: 
 export const planStackCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const flags = parseFlags(
-      USAGE,
-      argv,
-      { stack: { type: 'string' }, 'stacks-dir': { type: 'string', default: 'cdktf.out/stacks' }, out: { type: 'string', default: 'plans' } },
-      ['stack'],
-    );
-    const stack = flags.stack!;
-    const dir = path.join(flags['stacks-dir'], stack);
-    if (!existsSync(path.join(dir, 'cdk.tf.json'))) throw new GitopsError(`no stack ${stack} in ${flags['stacks-dir']}: run npm run synth first`);
+    const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, out: { type: 'string', default: 'plans' } }, ['stack']);
+    const { stack, dir } = stackDirectory(flags);
     await init(dir);
     const planned = await plan(dir, { out: PLAN_FILE, detailedExitcode: true, lock: false });
     process.stdout.write(planned.stdout);

@@ -142,7 +142,7 @@ test('GitHub OIDC identity provider for STS', () => {
 
 describe('trust policies', () => {
   const oidcArn = `\${aws_iam_openid_connect_provider.${idOf(json, 'aws_iam_openid_connect_provider', () => true)}.arn}`;
-  const onlyFrom = (subject: string) => [
+  const onlyFrom = (subject: string | string[]) => [
     {
       Sid: 'GithubActionsOidc',
       Effect: 'Allow',
@@ -152,8 +152,8 @@ describe('trust policies', () => {
     },
   ];
 
-  test("plan role (named by roles.plan): this repository's pull requests only", () => {
-    expect(trust(json, 'analytics-plan')).toEqual(onlyFrom(`${REPO}:pull_request`));
+  test("plan role (named by roles.plan): this repository's pull requests, and main for the drift check", () => {
+    expect(trust(json, 'analytics-plan')).toEqual(onlyFrom([`${REPO}:pull_request`, `${REPO}:ref:refs/heads/main`]));
   });
   test.each(['dev', 'prod', 'staging'])('deploy role of %s (named by its roles.deploy): jobs in that GitHub environment only', (env) => {
     expect(trust(json, `analytics-deploy-${env}`)).toEqual(onlyFrom(`${REPO}:environment:${env}`));
@@ -165,7 +165,7 @@ describe('trust policies', () => {
   test('immutable subjects when github.json gives the owner and repository ids', () => {
     const immutable = bootstrap({ environmentsDir: devOnly(() => undefined, { repository: 'example-org/analytics-platform', immutableIds: { owner: 1234567, repository: 890123456 } }) });
     const subject = (role: string) => trust(immutable, role)[0]!.Condition.StringEquals[`${OIDC}:sub`];
-    expect(subject('analytics-plan')).toBe('repo:example-org@1234567/analytics-platform@890123456:pull_request');
+    expect(subject('analytics-plan')).toEqual(['repo:example-org@1234567/analytics-platform@890123456:pull_request', 'repo:example-org@1234567/analytics-platform@890123456:ref:refs/heads/main']);
     expect(subject('analytics-deploy-dev')).toBe('repo:example-org@1234567/analytics-platform@890123456:environment:dev');
   });
   test('a role path in the ARN becomes the role path', () => {

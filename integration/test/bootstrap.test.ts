@@ -103,7 +103,7 @@ test('GitHub OIDC provider for STS', async () => {
 });
 
 test.each([
-  ['analytics-plan', `${REPO}:pull_request`, 1],
+  ['analytics-plan', [`${REPO}:pull_request`, `${REPO}:ref:refs/heads/main`], 1],
   ['analytics-deploy-dev', `${REPO}:environment:dev`, 2],
   ['analytics-deploy-prod', `${REPO}:environment:prod`, 2],
   ['analytics-deploy-staging', `${REPO}:environment:staging`, 2],

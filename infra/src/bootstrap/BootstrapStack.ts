@@ -67,9 +67,10 @@ export class BootstrapStack extends TerraformStack {
     const subject = subjectPrefix(github);
     const plan = new GithubOidcRole(this, 'plan-role', {
       ...roleNameAndPath(account.environments[0]!.roles.plan),
-      description: `terraform plan of every analytics stack, for pull requests of ${github.repository} (read-only)`,
+      description: `terraform plan of every analytics stack, for pull requests and the drift check of ${github.repository} (read-only)`,
       providerArn: oidc.arn,
-      subject: `${subject}:pull_request`,
+      // pull requests plan; the scheduled drift check runs on main
+      subjects: [`${subject}:pull_request`, `${subject}:ref:refs/heads/main`],
       statements: planRoleStatements(account),
     });
     const output = (name: string, value: string, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
@@ -82,7 +83,7 @@ export class BootstrapStack extends TerraformStack {
         ...roleNameAndPath(env.roles.deploy),
         description: `terraform apply of the ${env.name} stacks, for ${github.repository} jobs in the GitHub environment ${env.name}`,
         providerArn: oidc.arn,
-        subject: `${subject}:environment:${env.name}`,
+        subjects: [`${subject}:environment:${env.name}`],
         statements: deployRoleStatements(account, env),
       });
       output(`deploy_role_arn_${env.name.replace(/-/g, '_')}`, deploy.role.arn, `Assumed by ${env.name} deployments`);

@@ -15,8 +15,8 @@ export interface GithubOidcRoleProps {
   readonly description: string;
   /** ARN of the account's GitHub OIDC identity provider. */
   readonly providerArn: string;
-  /** The exact `sub` claim admitted, e.g. `repo:example-org/analytics-platform:pull_request`; never a pattern. */
-  readonly subject: string;
+  /** The exact `sub` claims admitted, e.g. `repo:example-org/analytics-platform:pull_request`; never a pattern. */
+  readonly subjects: readonly string[];
   /**
    * What the workflow may do once it holds the role. Packed in order into managed policies `<roleName>-1`, `-2`, …
    * of at most MANAGED_POLICY_MAX_CHARS each: a deploy policy outgrows the 10,240 characters IAM allows for all
@@ -33,7 +33,7 @@ export const MANAGED_POLICY_MAX_CHARS = 6_144;
 export const MANAGED_POLICIES_PER_ROLE = 10;
 
 /**
- * A role GitHub Actions assumes with its OIDC token: trusted only for one exact subject and the STS audience
+ * A role GitHub Actions assumes with its OIDC token: trusted only for exact subjects and the STS audience
  * (StringEquals, so no wildcard can sneak in), with its permissions in managed policies of its own.
  */
 export class GithubOidcRole extends Construct {
@@ -42,7 +42,9 @@ export class GithubOidcRole extends Construct {
   constructor(scope: Construct, id: string, props: GithubOidcRoleProps) {
     super(scope, id);
     // StringEquals would take "*" literally, but a pattern here means someone meant StringLike: refuse it
-    if (/[*?]/.test(props.subject)) throw new Error(`${props.roleName}: OIDC subject "${props.subject}" must be exact, not a pattern`);
+    for (const subject of props.subjects) {
+      if (/[*?]/.test(subject)) throw new Error(`${props.roleName}: OIDC subject "${subject}" must be exact, not a pattern`);
+    }
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
       path: props.path ?? '/',
@@ -56,7 +58,8 @@ export class GithubOidcRole extends Construct {
         Condition: {
           StringEquals: {
             [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-            [`${GITHUB_OIDC_HOST}:sub`]: props.subject,
+            // one subject as a string, several as a list (StringEquals matches any of them)
+            [`${GITHUB_OIDC_HOST}:sub`]: props.subjects.length === 1 ? props.subjects[0]! : [...props.subjects],
           },
         },
       }),
