@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { init, plan, showJson, showText, TerraformError } from '../../infra/src/terraform/terraformCli';
+import { type Change, init, plan, type PlanJson, showJson, showText, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { setOutput } from './actionsIo';
 import type { Command } from './command';
 import { parseFlags } from './flags';
@@ -12,6 +12,20 @@ const PLAN_FILE = 'pr.tfplan';
 /** What `plan` leaves for the report: `<out>/<stack>.json` (terraform show -json) and `<out>/<stack>.txt` (terraform show). */
 export function planFiles(outDir: string, stack: string): { json: string; text: string } {
   return { json: path.join(outDir, `${stack}.json`), text: path.join(outDir, `${stack}.txt`) };
+}
+
+/**
+ * What the report reads of a plan: addresses and actions. Attribute values stay out, because `show -json` writes
+ * even sensitive ones in clear and the file travels as a workflow artifact.
+ */
+export function reportablePlan(plan: PlanJson): PlanJson {
+  const actionsOnly = ({ actions }: Change): Change => ({ actions, before: null });
+  return {
+    format_version: plan.format_version,
+    terraform_version: plan.terraform_version,
+    resource_changes: plan.resource_changes?.map(({ address, mode, type, name, provider_name, change }) => ({ address, mode, type, name, provider_name, change: actionsOnly(change) })),
+    output_changes: Object.fromEntries(Object.entries(plan.output_changes ?? {}).map(([name, change]) => [name, actionsOnly(change)])),
+  };
 }
 
 /**
@@ -30,7 +44,7 @@ export const planStackCommand: Command = {
 
     const files = planFiles(flags.out, stack);
     mkdirSync(flags.out, { recursive: true });
-    writeFileSync(files.json, JSON.stringify(await showJson(dir, PLAN_FILE)));
+    writeFileSync(files.json, JSON.stringify(reportablePlan(await showJson(dir, PLAN_FILE))));
     writeFileSync(files.text, await showText(dir, PLAN_FILE));
     setOutput('changes', String(planned.code === 2));
   },

@@ -32,6 +32,9 @@ test('a stack with changes: changes=true, its JSON and text plan under --out', a
   const files = planFiles(out, 'dev-us-east-1');
   const json = JSON.parse(readFileSync(files.json, 'utf8')) as PlanJson;
   expect(json.resource_changes?.map((c) => [c.address, c.change.actions])).toEqual([['terraform_data.marker', ['create']]]);
+  // the artifact holds addresses and actions, no attribute values
+  expect(readFileSync(files.json, 'utf8')).not.toContain('"after"');
+  expect(json.resource_changes![0]!.change).toEqual({ actions: ['create'], before: null });
   expect(readFileSync(files.text, 'utf8')).toContain('Plan: 1 to add, 0 to change, 0 to destroy.');
 });
 
