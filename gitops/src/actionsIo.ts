@@ -10,6 +10,12 @@ export function setOutput(name: string, value: string): void {
   else process.stdout.write(`${name}=${value}\n`);
 }
 
+/** An `::error::` annotation in Actions; plain text on stderr elsewhere (annotations escape newlines as %0A). */
+export function reportError(message: string): void {
+  if (process.env.GITHUB_ACTIONS === 'true') core.error(message);
+  else process.stderr.write(`error: ${message}\n`);
+}
+
 /** Appends to $GITHUB_STEP_SUMMARY directly: core.summary caches the file path per process, which one step never notices but in-process tests do. */
 export function writeSummary(markdown: string): void {
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);

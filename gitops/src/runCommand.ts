@@ -1,8 +1,7 @@
-import * as core from '@actions/core';
 import { EnvironmentError } from '../../infra/src/config/errors';
 import { EtlArtifactError } from '../../infra/src/config/etlArtifact';
 import { TerraformError } from '../../infra/src/terraform/terraformCli';
-import { writeSummary } from './actionsIo';
+import { reportError, writeSummary } from './actionsIo';
 import { COMMANDS } from './commands';
 import { GitopsError } from './errors';
 
@@ -18,7 +17,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     const usage = Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n');
-    core.error(`unknown command "${name ?? ''}"; commands:\n${usage}`);
+    reportError(`unknown command "${name ?? ''}"; commands:\n${usage}`);
     return 2;
   }
   try {
@@ -27,8 +26,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const expected = EXPECTED.some((kind) => error instanceof kind);
     const message = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
-    core.error(message);
-    writeSummary(`### :x: \`gitops ${name}\` failed\n\n\`\`\`\n${message}\n\`\`\`\n`);
+    reportError(message);
+    // outside Actions the error line above is the whole report
+    if (process.env.GITHUB_STEP_SUMMARY) writeSummary(`### :x: \`gitops ${name}\` failed\n\n\`\`\`\n${message}\n\`\`\`\n`);
     return 1;
   }
 }
