@@ -66,6 +66,12 @@ export async function syncDriftIssue(octokit: Octokit, repository: { owner: stri
     await octokit.rest.issues.update({ ...repository, issue_number: existing.number, body });
     return `updated ${existing.html_url}`;
   }
+  // GitHub drops labels that do not exist yet, and an unlabelled issue would never be found again: make sure it exists
+  try {
+    await octokit.rest.issues.createLabel({ ...repository, name: DRIFT_LABEL, color: 'd93f0b', description: 'Deployed infrastructure differs from main' });
+  } catch (error) {
+    if ((error as { status?: unknown }).status !== 422) throw error; // 422: it exists already
+  }
   const { data: created } = await octokit.rest.issues.create({ ...repository, title: TITLE, body, labels: [DRIFT_LABEL] });
   return `opened ${created.html_url}`;
 }

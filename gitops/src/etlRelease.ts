@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadEtlArtifact } from '../../infra/src/config/etlArtifact';
 import { GitopsError } from './errors';
@@ -44,8 +44,13 @@ export interface PublishResult {
 export async function publishEtlRelease(octokit: Octokit, repository: Repository, distDir: string, version: string, commit: string): Promise<PublishResult> {
   const artifact = loadEtlArtifact(distDir, version);
   const tag = releaseTag(version);
+  const files = [path.basename(artifact.zipPath), manifestName(version)];
   const existing = await releaseByTag(octokit, repository, tag);
   if (existing) {
+    // an earlier run that failed between creating the release and uploading leaves assets missing: finish its job
+    const missing = files.filter((file) => !existing.assets.some((asset) => asset.name === file));
+    await uploadAssets(octokit, repository, existing.id, distDir, missing);
+    if (missing.length > 0) return { tag, created: true, url: existing.html_url };
     const published = JSON.parse((await downloadAsset(octokit, repository, existing, manifestName(version))).toString('utf8')) as { sha256?: string };
     if (published.sha256 !== artifact.sha256) {
       throw new GitopsError(
@@ -61,18 +66,22 @@ export async function publishEtlRelease(octokit: Octokit, repository: Repository
     name: `ETL ${version}`,
     body: `Lambda zip of the ETL ${version} (sha256 \`${artifact.sha256}\`, ${artifact.bytes} bytes). Pin it in an environment with \`"etl": { "version": "${version}" }\`.`,
   });
-  for (const file of [path.basename(artifact.zipPath), manifestName(version)]) {
+  await uploadAssets(octokit, repository, release.id, distDir, files);
+  return { tag, created: true, url: release.html_url };
+}
+
+async function uploadAssets(octokit: Octokit, repository: Repository, releaseId: number, distDir: string, files: readonly string[]): Promise<void> {
+  for (const file of files) {
     const bytes = readFileSync(path.join(distDir, file));
     await octokit.rest.repos.uploadReleaseAsset({
       ...repository,
-      release_id: release.id,
+      release_id: releaseId,
       name: file,
       // octokit sends the body as is; its type says string
       data: bytes as unknown as string,
       headers: { 'content-type': file.endsWith('.zip') ? 'application/zip' : 'application/json', 'content-length': bytes.byteLength },
     });
   }
-  return { tag, created: true, url: release.html_url };
 }
 
 /**
@@ -87,6 +96,8 @@ export async function fetchEtlReleases(octokit: Octokit, repository: Repository,
     if (!release) throw new GitopsError(`ETL ${version} is pinned but release ${releaseTag(version)} does not exist; publish it (ETL release workflow) or change the pin`);
     const manifest = await downloadAsset(octokit, repository, release, manifestName(version));
     const { file } = JSON.parse(manifest.toString('utf8')) as { file: string };
+    // a fresh checkout has no etl/dist (it is built, and ignored by git)
+    mkdirSync(distDir, { recursive: true });
     writeFileSync(path.join(distDir, path.basename(file)), await downloadAsset(octokit, repository, release, path.basename(file)));
     writeFileSync(path.join(distDir, manifestName(version)), manifest);
     loadEtlArtifact(distDir, version);

@@ -6,8 +6,8 @@ export const LOCALSTACK_FREE_IMAGE = 'localstack/localstack:4.14.0';
 export const LOCALSTACK_CURRENT_IMAGE = 'localstack/localstack:latest';
 
 /** The service container's image: the current one when the repository has a token for it, else the free pinned one. */
-export function localstackImage(authToken: string | undefined): string {
-  return authToken ? LOCALSTACK_CURRENT_IMAGE : LOCALSTACK_FREE_IMAGE;
+export function localstackImage(hasAuthToken: boolean): string {
+  return hasAuthToken ? LOCALSTACK_CURRENT_IMAGE : LOCALSTACK_FREE_IMAGE;
 }
 
 /** Services the stacks and the suite use; LocalStack reports each as "available" or "running" when usable. */

@@ -42,13 +42,14 @@ test('the report has a row per stack and lists the drifted resources', () => {
 });
 
 test('drift opens one labelled issue, later runs update it, and it is closed once all is in sync', async () => {
-  const { octokit, issues } = fakeIssuesApi(repository.owner, repository.repo, [
+  const { octokit, issues, labels } = fakeIssuesApi(repository.owner, repository.repo, [
     // an open pull request with the label must not be mistaken for the drift issue
     { number: 1, title: 'PR', body: '', state: 'open', labels: ['drift'], comments: [], pull_request: {} },
   ]);
   expect(await syncDriftIssue(octokit, repository, results, 'first')).toBe('opened https://github.com/example-org/analytics-platform/issues/2');
   expect(await syncDriftIssue(octokit, repository, results, 'second')).toBe('updated https://github.com/example-org/analytics-platform/issues/2');
   expect(issues[1]).toMatchObject({ title: 'Infrastructure drift detected', body: 'second', state: 'open', labels: ['drift'] });
+  expect(labels).toEqual(['drift']);
 
   const inSync: StackDrift[] = results.map((r) => ({ stack: r.stack, status: 'in-sync' }));
   expect(await syncDriftIssue(octokit, repository, inSync, 'clean')).toBe('closed https://github.com/example-org/analytics-platform/issues/2');

@@ -50,7 +50,8 @@ test('a different zip under a published version is refused: versions are immutab
 test('a pinned version is fetched into dist and verified; present ones are not fetched again', async () => {
   const { octokit } = fakeReleasesApi(repository.owner, repository.repo);
   await publishEtlRelease(octokit, repository, distCopy(), built.version, 'abc123');
-  const empty = mkdtempSync(path.join(os.tmpdir(), 'etl-dist-'));
+  // a fresh checkout has no etl/dist at all
+  const empty = path.join(mkdtempSync(path.join(os.tmpdir(), 'checkout-')), 'etl', 'dist');
   expect(await fetchEtlReleases(octokit, repository, empty, [built.version, built.version])).toEqual([built.version]);
   expect(readdirSync(empty).sort()).toEqual(readdirSync(built.distDir).filter((f) => f.includes(built.version)).sort());
   expect(readFileSync(path.join(empty, `analytics-etl-${built.version}.zip`))).toEqual(readFileSync(path.join(built.distDir, `analytics-etl-${built.version}.zip`)));
@@ -62,4 +63,13 @@ test('a pin without a release says what to do', async () => {
   await expect(fetchEtlReleases(octokit, repository, mkdtempSync(path.join(os.tmpdir(), 'etl-dist-')), ['9.9.9'])).rejects.toThrow(
     /ETL 9\.9\.9 is pinned but release etl-v9\.9\.9 does not exist; publish it \(ETL release workflow\) or change the pin/,
   );
+});
+
+test('a release left without its assets by a failed run is completed, not refused', async () => {
+  const { octokit, releases } = fakeReleasesApi(repository.owner, repository.repo);
+  await octokit.rest.repos.createRelease({ ...repository, tag_name: releaseTag(built.version), target_commitish: 'abc123', name: 'x', body: '' });
+  const result = await publishEtlRelease(octokit, repository, distCopy(), built.version, 'abc123');
+  expect(result.created).toBe(true);
+  expect(releases[0]!.assets.map((a) => a.name).sort()).toEqual([`analytics-etl-${built.version}.manifest.json`, `analytics-etl-${built.version}.zip`]);
+  expect((await publishEtlRelease(octokit, repository, distCopy(), built.version, 'abc123')).created).toBe(false);
 });

@@ -61,7 +61,7 @@ describe('gitops guard (as a workflow step)', () => {
   });
 
   test('flags are checked', async () => {
-    expect((await runAsStep(['guard', '--suffix', 'dev'])).summary).toMatch(/--action is required\nusage: npm run gitops -- guard/);
+    expect(await runAsStep(['guard', '--suffix', 'dev'])).toMatchObject({ code: 1, outputs: {}, summary: expect.stringMatching(/--action is required\nusage: npm run gitops -- guard/) });
     expect((await runAsStep(['guard', '--action', 'nuke', '--suffix', 'dev'])).summary).toMatch(/--action nuke: use deploy or destroy/);
     expect((await runAsStep(['guard', '--action', 'deploy', '--suffix', 'dev', '--force'])).summary).toMatch(/Unknown option '--force'/);
   });
@@ -91,6 +91,14 @@ describe('gitops matrix (as a workflow step)', () => {
   });
 
   test('an unknown command lists the commands', async () => {
-    expect((await runAsStep(['deploy-everything'])).code).toBe(2);
+    const stderr: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = (chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0;
+    try {
+      expect((await runAsStep(['deploy-everything'], { GITHUB_ACTIONS: undefined })).code).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr.join('')).toMatch(/^error: unknown command "deploy-everything"; commands:\n {2}npm run gitops -- matrix/);
   });
 });

@@ -25,9 +25,9 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 test('the free pinned image without a token, the current one with it', () => {
-  expect(localstackImage(undefined)).toBe(LOCALSTACK_FREE_IMAGE);
-  expect(localstackImage('')).toBe('localstack/localstack:4.14.0');
-  expect(localstackImage('ls-token')).toBe(LOCALSTACK_CURRENT_IMAGE);
+  expect(localstackImage(false)).toBe(LOCALSTACK_FREE_IMAGE);
+  expect(LOCALSTACK_FREE_IMAGE).toBe('localstack/localstack:4.14.0');
+  expect(localstackImage(true)).toBe(LOCALSTACK_CURRENT_IMAGE);
 });
 
 test('healthy when every service the stacks use is available or running', async () => {
@@ -52,6 +52,17 @@ describe('gitops emulator (as a workflow step)', () => {
   test('a healthy LocalStack is the endpoint', async () => {
     answer = { status: 200, body: HEALTHY };
     expect((await step(['--localstack', endpoint])).outputs).toEqual({ endpoint, emulator: 'localstack' });
+  });
+
+  test('the image step sees only whether a token exists', async () => {
+    expect((await runAsStep(['localstack-image'], { HAS_LOCALSTACK_AUTH_TOKEN: 'true' })).outputs).toEqual({ image: LOCALSTACK_CURRENT_IMAGE });
+    expect((await runAsStep(['localstack-image'], { HAS_LOCALSTACK_AUTH_TOKEN: 'false' })).outputs).toEqual({ image: LOCALSTACK_FREE_IMAGE });
+  });
+
+  test('a wait that is not a number is a usage error, not an endless wait', async () => {
+    const run = await runAsStep(['emulator', '--localstack', endpoint, '--wait-seconds', 'soon']);
+    expect(run.code).toBe(1);
+    expect(run.summary).toMatch(/--wait-seconds soon: give a number of seconds/);
   });
 
   test('an unusable LocalStack hands the suite to moto (empty endpoint), not to nothing', async () => {

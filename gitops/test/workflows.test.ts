@@ -27,7 +27,7 @@ type Job = {
   strategy?: { matrix: unknown; 'fail-fast'?: boolean };
   steps?: Step[];
 };
-type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
+type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
 
 const { workflows: workflowPaths, actions: actionPaths } = workflowFiles(githubDir);
 const source = (file: string) => readFileSync(file, 'utf8');
@@ -176,6 +176,8 @@ describe('job graph', () => {
       expect({ id, needs: needsOf(job) }).toEqual({ id, needs: [previous] });
     }
     expect(environments.find((env) => env.name === 'prod')!.deployAfter).toBe('staging');
+    // one merge's deploy at a time, so an older commit is never applied after a newer one
+    expect(deploy.concurrency).toEqual({ group: 'deploy-main', 'cancel-in-progress': false });
   });
 
   test('each deploy job: its environment, its concurrency group, never cancelled, outputs to the summary', () => {
@@ -200,7 +202,10 @@ describe('job graph', () => {
   test('ETL release: version check on every ETL change, publish only on main', () => {
     const release = workflows['etl-release.yml']!;
     expect(release.jobs.check!.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm run gitops -- etl-version --base "$BASE"', 'npm run test:etl', 'npm run build:etl']);
+    expect(release.jobs.check!.steps!.find((s) => s.id === 'version')!.run).toMatch(/etl-version/);
     expect(release.jobs.publish!.if).toBe("github.event_name == 'push'");
+    // per version: a pending publish of one version is never replaced by another's
+    expect(release.jobs.publish!.concurrency).toEqual({ group: 'etl-release-${{ needs.check.outputs.version }}', 'cancel-in-progress': false });
     expect(release.on).toMatchObject({ push: { branches: ['main'] } });
   });
 
