@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { Context } from '@actions/github/lib/context';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanJson } from '../../infra/src/terraform/terraformCli';
 import { setOutput, writeSummary } from './actionsIo';
@@ -11,12 +11,13 @@ import { githubFromEnvironment, type Octokit } from './githubApi';
 import { planFiles } from './planStack';
 import { renderComment, renderJobSummary, REPORT_MARKER, type ReportOptions, type StackPlan } from './planReport';
 
-const USAGE = 'npm run gitops -- plan-comment --plans plans [--artifact plans]';
+const USAGE = "npm run gitops -- plan-comment --plans plans [--artifact plans] [--matrix '<the plan matrix JSON>']";
 /** Who comments with the workflow's GITHUB_TOKEN; only its comments are ever edited. */
 export const BOT_LOGIN = 'github-actions[bot]';
 
-/** Every `<stack>.json` + `<stack>.txt` under `dir`, also in subfolders (one per downloaded artifact). */
+/** Every `<stack>.json` + `<stack>.txt` under `dir`, also in subfolders (one per downloaded artifact); none when `dir` is missing. */
 export function readPlans(dir: string): StackPlan[] {
+  if (!existsSync(dir)) return [];
   const jsonFiles = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json'));
   const plans = jsonFiles.map((file) => {
     const stack = path.basename(file, '.json');
@@ -26,7 +27,6 @@ export function readPlans(dir: string): StackPlan[] {
   const stacks = plans.map((p) => p.stack);
   const twice = stacks.filter((stack, i) => stacks.indexOf(stack) !== i);
   if (twice.length > 0) throw new GitopsError(`${dir} holds more than one plan of ${[...new Set(twice)].join(', ')}`);
-  if (plans.length === 0) throw new GitopsError(`no plans in ${dir}: expected <stack>.json and <stack>.txt from npm run gitops -- plan`);
   return plans;
 }
 
@@ -66,6 +66,15 @@ export async function upsertComment(octokit: Octokit, pr: PullRequest, body: str
   return { action: 'created', url: data.html_url };
 }
 
+/** The stacks of a `gitops matrix` output (what the plan jobs were given). */
+function matrixStacks(json: string): string[] {
+  try {
+    return (JSON.parse(json) as { include: { stack: string }[] }).include.map((entry) => entry.stack);
+  } catch (error) {
+    throw new GitopsError(`--matrix: not the JSON of npm run gitops -- matrix (${(error as Error).message})`);
+  }
+}
+
 /**
  * The report of every stack's plan: always in the job summary (full plans); on a pull request whose token may write,
  * also as one comment that later runs update. Without a usable token the step still succeeds, with a notice.
@@ -73,31 +82,40 @@ export async function upsertComment(octokit: Octokit, pr: PullRequest, body: str
 export const planCommentCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const flags = parseFlags(USAGE, argv, { plans: { type: 'string', default: 'plans' }, artifact: { type: 'string', default: 'plans' } });
+    const flags = parseFlags(USAGE, argv, { plans: { type: 'string', default: 'plans' }, artifact: { type: 'string', default: 'plans' }, matrix: { type: 'string' } });
     const plans = readPlans(flags.plans);
+    const expected = flags.matrix === undefined ? [] : matrixStacks(flags.matrix);
+    const missing = expected.filter((stack) => !plans.some((p) => p.stack === stack));
+    if (plans.length === 0 && expected.length === 0) throw new GitopsError(`no plans in ${flags.plans}: expected <stack>.json and <stack>.txt from npm run gitops -- plan`);
     const context = new Context();
     const pr = context.payload.pull_request;
     const options: ReportOptions = {
       artifact: flags.artifact,
       commit: (pr?.head as { sha?: string } | undefined)?.sha ?? context.sha,
+      missing,
       ...(context.runId ? { runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` } : {}),
     };
     writeSummary(renderJobSummary(plans, options).trimEnd());
 
-    const target = commentTarget(context, process.env.GITHUB_TOKEN);
-    if ('skip' in target) {
-      core.notice(target.skip);
-      return;
-    }
-    const { octokit } = await githubFromEnvironment();
-    try {
-      const { action, url } = await upsertComment(octokit, target.pullRequest, renderComment(plans, options));
-      core.info(`plan report ${action}: ${url}`);
-      setOutput('comment-url', url);
-    } catch (error) {
-      // a token without pull-requests: write (e.g. Dependabot's) is refused; the summary already holds the report
-      if ((error as { status?: unknown }).status !== 403) throw error;
-      core.warning(`could not comment on pull request #${target.pullRequest.number} (${(error as Error).message}): the plan is in the job summary only`);
-    }
+    await comment(commentTarget(context, process.env.GITHUB_TOKEN), renderComment(plans, options));
+    if (missing.length > 0) throw new GitopsError(`no plan for ${missing.join(', ')}: their plan jobs failed (the report says so too)`);
   },
 };
+
+/** Posts or updates the comment where it can; without a usable token, says why and leaves the report in the summary. */
+async function comment(target: ReturnType<typeof commentTarget>, body: string): Promise<void> {
+  if ('skip' in target) {
+    core.notice(target.skip);
+    return;
+  }
+  const { octokit } = await githubFromEnvironment();
+  try {
+    const { action, url } = await upsertComment(octokit, target.pullRequest, body);
+    core.info(`plan report ${action}: ${url}`);
+    setOutput('comment-url', url);
+  } catch (error) {
+    // a token without pull-requests: write (e.g. Dependabot's) is refused; the summary already holds the report
+    if ((error as { status?: unknown }).status !== 403) throw error;
+    core.warning(`could not comment on pull request #${target.pullRequest.number} (${(error as Error).message}): the plan is in the job summary only`);
+  }
+}

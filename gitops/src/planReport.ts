@@ -71,6 +71,8 @@ export interface ReportOptions {
   readonly runUrl?: string;
   /** The commit the plans are for. */
   readonly commit?: string;
+  /** Stacks that should have a plan and have none (their plan job failed); listed right under the table. */
+  readonly missing?: readonly string[];
 }
 
 /** The pull-request comment: marker first, fits {@link COMMENT_LIMIT}, per-stack details cut to share what is left. */
@@ -96,7 +98,9 @@ export const size = (text: string): number => Buffer.byteLength(text, 'utf8');
 function render(plans: readonly StackPlan[], options: ReportOptions, layout: Layout): string {
   const sorted = [...plans].sort((a, b) => a.stack.localeCompare(b.stack));
   const summaries = sorted.map((p) => summarizePlan(p.stack, p.plan));
-  const head = [...(layout.marker ? [REPORT_MARKER] : []), heading(summaries, options), table(summaries)].join('\n\n');
+  const head = [...(layout.marker ? [REPORT_MARKER] : []), heading(summaries, options), table(summaries), missingBlock(options.missing ?? [])]
+    .filter((part) => part !== '')
+    .join('\n\n');
   const note = `_… truncated: full plan in the ${layout.fullPlan}_`;
   const sections = sorted.map((p, i) => sectionParts(summaries[i]!, p.text));
 
@@ -138,6 +142,13 @@ function table(summaries: readonly StackSummary[]): string {
     return `| \`${stack}\` | ${cells.join(' | ')} | ${unchanged ? 'no changes' : counts['no-op']} |`;
   });
   return ['| Stack | Add | Change | Replace | Destroy | No-op |', '| :-- | --: | --: | --: | --: | --: |', ...rows].join('\n');
+}
+
+/** Never cut: a stack without a plan must not pass for a stack without changes. */
+function missingBlock(missing: readonly string[]): string {
+  if (missing.length === 0) return '';
+  const title = `**No plan for ${missing.length} stack${missing.length === 1 ? '' : 's'}:** the plan job failed; its log in the workflow run says why.`;
+  return ['[!CAUTION]', title, ...missing.map((stack) => `- \`${stack}\``)].map((line) => `> ${line}`).join('\n');
 }
 
 /** `list`: every destroyed or replaced resource with its stack; `count`: how many per stack, when the list is too long. */

@@ -151,6 +151,22 @@ test('no plans to report fails the step and says what it looked for', async () =
   expect(run.summary).toMatch(/no plans in .*empty-.*: expected <stack>\.json and <stack>\.txt/);
 });
 
+test('a stack of the matrix without a plan is named under the table, and fails the step after commenting', async () => {
+  const matrix = JSON.stringify({ include: [{ stack: 'dev-us-east-1' }, { stack: 'prod-eu-west-1' }] });
+  const run = await runAsStep(['plan-comment', '--plans', plans, '--matrix', matrix], stepEnv(pullRequestEvent(SAME_REPO)));
+  expect(run.code).toBe(1);
+  const body = github.comments.at(-1)!.body;
+  expect(body).toMatch(/\| no changes \|\n\n> \[!CAUTION\]\n> \*\*No plan for 1 stack:\*\* the plan job failed; .*\n> - `prod-eu-west-1`\n\n<details>/);
+  expect(run.summary).toMatch(/No plan for 1 stack[\s\S]*`gitops plan-comment` failed[\s\S]*no plan for prod-eu-west-1: their plan jobs failed/);
+});
+
+test('every plan job failed: the report still goes out, listing them all', async () => {
+  const matrix = JSON.stringify({ include: [{ stack: 'prod-us-east-1' }] });
+  const run = await runAsStep(['plan-comment', '--plans', path.join(tmp, 'never-downloaded'), '--matrix', matrix], stepEnv(pullRequestEvent(SAME_REPO)));
+  expect(run.code).toBe(1);
+  expect(github.comments.at(-1)!.body).toContain('> - `prod-us-east-1`');
+});
+
 describe('commentTarget', () => {
   const context = (event: ReturnType<typeof pullRequestEvent>, eventName = 'pull_request') => ({ eventName, payload: event, repo: { owner: OWNER, repo: REPO } });
 
