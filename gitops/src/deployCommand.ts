@@ -1,22 +1,35 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
+import { GitopsError } from './errors';
 import { parseFlags } from './flags';
+import { SAVED_PLAN_FILE } from './planStack';
 import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 import { stackOutputsSummary } from './stackOutputsSummary';
 
-const USAGE = `npm run gitops -- deploy ${STACK_FLAGS_USAGE}`;
+const USAGE = `npm run gitops -- deploy ${STACK_FLAGS_USAGE} [--saved-plan]`;
 const PLAN_FILE = 'deploy.tfplan';
 
 /**
  * init, plan to a file, apply exactly that plan (only when it has changes), then the stack's outputs to the job
  * summary. Applying the saved plan means what ran is what the log shows, even if the account changed meanwhile.
+ * `--saved-plan`: apply the plan an earlier job made with `gitops plan` (the one the approvers read); terraform refuses
+ * it if the state changed since.
  */
 export const deployCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const { stack, dir } = stackDirectory(parseFlags(USAGE, argv, STACK_FLAGS, ['stack']));
+    const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, 'saved-plan': { type: 'boolean', default: false } }, ['stack']);
+    const { stack, dir } = stackDirectory(flags);
     await init(dir);
+    if (flags['saved-plan']) {
+      if (!existsSync(path.join(dir, SAVED_PLAN_FILE))) throw new GitopsError(`${dir}/${SAVED_PLAN_FILE} not found: download the plan job's saved-plan-${stack} artifact into ${dir}`);
+      process.stdout.write((await apply(dir, { planFile: SAVED_PLAN_FILE })).stdout);
+      writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: applied the reviewed plan\n`);
+      return;
+    }
     const planned = await plan(dir, { out: PLAN_FILE, detailedExitcode: true });
     process.stdout.write(planned.stdout);
     if (planned.code === 1) throw new TerraformError(`terraform plan failed for ${stack}:\n${planned.stderr.trim()}`, planned);

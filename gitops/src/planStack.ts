@@ -7,7 +7,8 @@ import { parseFlags } from './flags';
 import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 
 const USAGE = `npm run gitops -- plan ${STACK_FLAGS_USAGE} [--out plans]`;
-const PLAN_FILE = 'pr.tfplan';
+/** The binary plan `plan` leaves in the stack directory; `deploy --saved-plan` applies it in another job. */
+export const SAVED_PLAN_FILE = 'saved.tfplan';
 
 /** What `plan` leaves for the report: `<out>/<stack>.json` (terraform show -json) and `<out>/<stack>.txt` (terraform show). */
 export function planFiles(outDir: string, stack: string): { json: string; text: string } {
@@ -38,14 +39,14 @@ export const planStackCommand: Command = {
     const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, out: { type: 'string', default: 'plans' } }, ['stack']);
     const { stack, dir } = stackDirectory(flags);
     await init(dir);
-    const planned = await plan(dir, { out: PLAN_FILE, detailedExitcode: true, lock: false });
+    const planned = await plan(dir, { out: SAVED_PLAN_FILE, detailedExitcode: true, lock: false });
     process.stdout.write(planned.stdout);
     if (planned.code === 1) throw new TerraformError(`terraform plan failed for ${stack}:\n${planned.stderr.trim()}`, planned);
 
     const files = planFiles(flags.out, stack);
     mkdirSync(flags.out, { recursive: true });
-    writeFileSync(files.json, JSON.stringify(reportablePlan(await showJson(dir, PLAN_FILE))));
-    writeFileSync(files.text, await showText(dir, PLAN_FILE));
+    writeFileSync(files.json, JSON.stringify(reportablePlan(await showJson(dir, SAVED_PLAN_FILE))));
+    writeFileSync(files.text, await showText(dir, SAVED_PLAN_FILE));
     setOutput('changes', String(planned.code === 2));
   },
 };

@@ -107,6 +107,7 @@ describe('security', () => {
     expect(roleIn('pull-request.yml', 'plan')).toBe('${{ matrix.planRole }}');
     expect(roleIn('drift.yml', 'plan')).toBe('${{ matrix.planRole }}');
     expect(roleIn('deploy-environment.yml', 'deploy')).toBe('${{ matrix.deployRole }}');
+    expect(roleIn('deploy-environment.yml', 'plan')).toBe('${{ matrix.planRole }}');
     expect(roleIn('destroy.yml', 'destroy')).toBe('${{ matrix.deployRole }}');
   });
 
@@ -152,7 +153,7 @@ describe('job graph', () => {
 
   test('matrices come from gitops steps, never from a list in the YAML', () => {
     const matrixJobs = allJobs.filter(({ job }) => job.strategy);
-    expect(matrixJobs.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-environment.yml deploy', 'destroy.yml destroy', 'drift.yml plan', 'pull-request.yml plan']);
+    expect(matrixJobs.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-environment.yml deploy', 'deploy-environment.yml plan', 'destroy.yml destroy', 'drift.yml plan', 'pull-request.yml plan']);
     for (const { file, id, job } of matrixJobs) {
       const [, producer, output] = /^\$\{\{ fromJSON\(needs\.([\w-]+)\.outputs\.(\w+)\) \}\}$/.exec(String(job.strategy!.matrix)) ?? [];
       expect({ file, id, producer }).toEqual({ file, id, producer: expect.any(String) });
@@ -162,6 +163,18 @@ describe('job graph', () => {
       expect(producerJob.steps!.find((s) => s.id === stepId)!.run).toMatch(/^npm run gitops -- (matrix|guard) /);
       expect(job.strategy!['fail-fast']).toBe(false);
     }
+  });
+
+  test('protected deploys apply the plan a read-only job made before the approval', () => {
+    const reusable = workflows['deploy-environment.yml']!.jobs;
+    expect(reusable.plan!.if).toBe('inputs.reviewed-plan');
+    expect(reusable.plan!.environment).toBeUndefined();
+    expect(reusable.plan!.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm run gitops -- plan --stack "$STACK" --out plans', 'npm run gitops -- plan-comment --plans plans --artifact "saved-plan-<stack>"']);
+    expect(reusable.plan!.steps!.at(-1)!.with).toMatchObject({ name: 'saved-plan-${{ matrix.stack }}' });
+    expect(reusable.deploy!.steps!.find((s) => s.with?.name === 'saved-plan-${{ matrix.stack }}')).toMatchObject({ if: 'inputs.reviewed-plan', with: { path: 'cdktf.out/stacks/${{ matrix.stack }}' } });
+    expect(needsOf(reusable.deploy!)).toEqual(['regions', 'plan']);
+    for (const job of Object.values(workflows['deploy.yml']!.jobs).filter(callsDeployWorkflow)) expect(job.with!['reviewed-plan']).toBe(true);
+    expect(workflows['deploy-ephemeral.yml']!.jobs.deploy!.with!['reviewed-plan']).toBeUndefined();
   });
 
   test('merge to main deploys every non-ephemeral environment, in its declared order, from one synth', () => {
@@ -184,7 +197,10 @@ describe('job graph', () => {
     const job = workflows['deploy-environment.yml']!.jobs.deploy!;
     expect(job.environment).toBe('${{ inputs.environment }}');
     expect(job.concurrency).toEqual({ group: 'deploy-${{ matrix.stack }}', 'cancel-in-progress': false });
-    expect(job.steps!.at(-1)).toEqual({ run: 'npm run gitops -- deploy --stack "$STACK"', env: { STACK: '${{ matrix.stack }}' } });
+    expect(job.steps!.slice(-2)).toEqual([
+      { if: 'inputs.reviewed-plan', run: 'npm run gitops -- deploy --stack "$STACK" --saved-plan', env: { STACK: '${{ matrix.stack }}' } },
+      { if: '${{ !inputs.reviewed-plan }}', run: 'npm run gitops -- deploy --stack "$STACK"', env: { STACK: '${{ matrix.stack }}' } },
+    ]);
     const destroy = workflows['destroy.yml']!.jobs.destroy!;
     expect(destroy.concurrency).toEqual(job.concurrency);
   });

@@ -26,14 +26,22 @@ afterAll(async () => {
   rmSync(outdir, { recursive: true, force: true });
 });
 
-test('deploy applies the saved plan and reports the outputs; destroy removes the stack', async () => {
+test('a reviewed plan (plan job) applied by the deploy job, a direct deploy, outputs in the summary; destroy removes the stack', async () => {
   const stack = ['--stack', 'dev-us-east-1', '--stacks-dir', path.join(outdir, 'stacks')];
-  const deployed = await runAsStep(['deploy', ...stack]);
+  expect(await runAsStep(['deploy', ...stack, '--saved-plan'])).toMatchObject({ code: 1, summary: expect.stringMatching(/saved\.tfplan not found: download the plan job's saved-plan-dev-us-east-1 artifact/) });
+  const planned = await runAsStep(['plan', ...stack, '--out', path.join(outdir, 'plans')]);
+  expect(planned).toMatchObject({ code: 0, outputs: { changes: 'true' } });
+  const deployed = await runAsStep(['deploy', ...stack, '--saved-plan']);
   expect(deployed.summary).toMatch(/^### dev-us-east-1 outputs\n\n\| output \| value \|/);
   expect(deployed.summary).toContain('| s3_bucket_name_us_east_1 | `analytics-bucket-us-east-1-dev` |');
   expect(deployed.summary).toMatch(/\| sqs_queue_url_us_east_1 \| `http:\/\/[^`]+analytics-queue-us-east-1-dev` \|/);
-  expect(deployed.summary).toMatch(/dev-us-east-1: applied\n/);
+  expect(deployed.summary).toMatch(/dev-us-east-1: applied the reviewed plan\n/);
   expect(deployed.code).toBe(0);
+  // a second apply of the same saved plan is refused by terraform: the state moved on since it was made
+  expect(await runAsStep(['deploy', ...stack, '--saved-plan'])).toMatchObject({ code: 1, summary: expect.stringMatching(/Saved plan is stale/) });
+
+  // without a reviewed plan: plan and apply in one step (on moto the known emulator drift makes it apply again)
+  expect(await runAsStep(['deploy', ...stack])).toMatchObject({ code: 0, summary: expect.stringMatching(/dev-us-east-1: (applied|no changes)\n/) });
 
   const s3 = regionClients(emulator.target.endpoint, 'us-east-1');
   try {

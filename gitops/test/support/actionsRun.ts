@@ -24,8 +24,8 @@ function parseOutputFile(text: string): Record<string, string> {
  */
 export async function runAsStep(argv: readonly string[], env: Record<string, string | undefined> = {}): Promise<ActionsRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'step-'));
-  const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary') };
-  for (const file of Object.values(files)) writeFileSync(file, '');
+  const files = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary') };
+  for (const file of [files.GITHUB_OUTPUT, files.GITHUB_STEP_SUMMARY]) writeFileSync(file, '');
   const saved = { ...process.env };
   Object.assign(process.env, files);
   for (const [name, value] of Object.entries(env)) {
