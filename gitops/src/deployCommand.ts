@@ -23,9 +23,11 @@ export const deployCommand: Command = {
   async run(argv) {
     const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, 'saved-plan': { type: 'boolean', default: false } }, ['stack']);
     const { stack, dir } = stackDirectory(flags);
+    if (flags['saved-plan'] && !existsSync(path.join(dir, SAVED_PLAN_FILE))) {
+      throw new GitopsError(`${dir}/${SAVED_PLAN_FILE} not found: download the plan job's saved-plan-${stack} artifact into ${dir}`);
+    }
     await init(dir);
     if (flags['saved-plan']) {
-      if (!existsSync(path.join(dir, SAVED_PLAN_FILE))) throw new GitopsError(`${dir}/${SAVED_PLAN_FILE} not found: download the plan job's saved-plan-${stack} artifact into ${dir}`);
       process.stdout.write((await apply(dir, { planFile: SAVED_PLAN_FILE })).stdout);
       writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: applied the reviewed plan\n`);
       return;
