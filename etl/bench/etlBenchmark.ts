@@ -27,6 +27,7 @@ import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { buildEtl } from '../scripts/build';
 import { bundle } from '../scripts/bundle';
+import { cleanUpOnInterrupt, median, printTable } from './benchReport';
 import type { WorkerMode, WorkerResult } from './measureWorker';
 import { HEADER, writeSyntheticCsv } from './syntheticCsv';
 
@@ -59,12 +60,6 @@ require(file);
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 process.stdout.write(JSON.stringify({ ms }) + '\\n');
 `;
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 const log = (message: string): void => {
   process.stderr.write(`[bench:etl] ${message}\n`);
@@ -168,41 +163,16 @@ async function timeLoads(setup: LoadSetup): Promise<{ bundled: number[]; unbundl
 
 // ---- report ----
 
-interface Row {
-  readonly measure: string;
-  readonly value: string;
-  readonly target?: string;
-  readonly pass?: boolean;
-}
-
 const mbps = (bytes: number, ms: number): number => bytes / MB / (ms / 1000);
 const fixed = (value: number, digits: number): string => value.toFixed(digits);
 const mb = (bytes: number): string => `${fixed(bytes / MB, 1)} MB`;
-
-function printTable(rows: readonly Row[]): void {
-  const header: Row = { measure: 'measure', value: 'value', target: 'target' };
-  const width = (pick: (row: Row) => string): number => Math.max(...[header, ...rows].map((row) => pick(row).length));
-  const measureWidth = width((row) => row.measure);
-  const valueWidth = width((row) => row.value);
-  const targetWidth = width((row) => row.target ?? '');
-  const line = (row: Row, result: string): string =>
-    `${row.measure.padEnd(measureWidth)}  ${row.value.padStart(valueWidth)}  ${(row.target ?? '').padEnd(targetWidth)}  ${result}`.trimEnd();
-  console.log(line(header, 'result'));
-  console.log('-'.repeat(measureWidth + valueWidth + targetWidth + 12));
-  for (const row of rows) console.log(line(row, row.pass === undefined ? '' : row.pass ? 'PASS' : 'MISS'));
-}
 
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadavg()[0]!;
   const workDir = await mkdtemp(path.join(tmpdir(), 'etl-bench-'));
   // an interrupted run would otherwise leave up to a gigabyte of CSV behind
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
-      rmSync(workDir, { recursive: true, force: true });
-      process.exit(code);
-    });
-  }
+  cleanUpOnInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
   try {
     log(`work dir ${workDir}`);
     log('bundling the worker and building the Lambda zip');

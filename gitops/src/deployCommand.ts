@@ -27,16 +27,20 @@ export const deployCommand: Command = {
       throw new GitopsError(`${dir}/${SAVED_PLAN_FILE} not found: download the plan job's saved-plan-${stack} artifact into ${dir}`);
     }
     await init(dir);
-    if (flags['saved-plan']) {
-      process.stdout.write((await apply(dir, { planFile: SAVED_PLAN_FILE })).stdout);
-      writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: applied the reviewed plan\n`);
-      return;
-    }
-    const planned = await plan(dir, { out: PLAN_FILE, detailedExitcode: true });
-    process.stdout.write(planned.stdout);
-    if (planned.code === 1) throw new TerraformError(`terraform plan failed for ${stack}:\n${planned.stderr.trim()}`, planned);
-    if (planned.code === 2) process.stdout.write((await apply(dir, { planFile: PLAN_FILE })).stdout);
-    const verdict = planned.code === 2 ? 'applied' : 'no changes';
+    const verdict = flags['saved-plan'] ? await applyPlan(dir, SAVED_PLAN_FILE, 'applied the reviewed plan') : await planAndApply(dir, stack);
     writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict}\n`);
   },
 };
+
+async function applyPlan(dir: string, planFile: string, verdict: string): Promise<string> {
+  process.stdout.write((await apply(dir, { planFile })).stdout);
+  return verdict;
+}
+
+/** Plans to a file and applies exactly that plan, only when it has changes. */
+async function planAndApply(dir: string, stack: string): Promise<string> {
+  const planned = await plan(dir, { out: PLAN_FILE, detailedExitcode: true });
+  process.stdout.write(planned.stdout);
+  if (planned.code === 1) throw new TerraformError(`terraform plan failed for ${stack}:\n${planned.stderr.trim()}`, planned);
+  return planned.code === 2 ? applyPlan(dir, PLAN_FILE, 'applied') : 'no changes';
+}

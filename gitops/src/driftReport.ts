@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { PlanJson } from '../../infra/src/terraform/terraformCli';
-import type { Octokit } from './githubApi';
+import { httpStatus, type Octokit } from './githubApi';
 import { planFiles } from './planStack';
 import { summarizePlan, type StackSummary } from './planReport';
 
@@ -70,7 +70,7 @@ export async function syncDriftIssue(octokit: Octokit, repository: { owner: stri
   try {
     await octokit.rest.issues.createLabel({ ...repository, name: DRIFT_LABEL, color: 'd93f0b', description: 'Deployed infrastructure differs from main' });
   } catch (error) {
-    if ((error as { status?: unknown }).status !== 422) throw error; // 422: it exists already
+    if (httpStatus(error) !== 422) throw error; // 422: it exists already
   }
   const { data: created } = await octokit.rest.issues.create({ ...repository, title: TITLE, body, labels: [DRIFT_LABEL] });
   return `opened ${created.html_url}`;

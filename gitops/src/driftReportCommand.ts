@@ -4,7 +4,7 @@ import type { Command } from './command';
 import { readDrift, renderDrift, syncDriftIssue } from './driftReport';
 import { GitopsError } from './errors';
 import { parseFlags } from './flags';
-import { githubFromEnvironment } from './githubApi';
+import { githubFromEnvironment, workflowRunUrl } from './githubApi';
 import { stackEntries } from './stackMatrix';
 
 const USAGE = 'npm run gitops -- drift-report --plans drift [--environments environments]   (needs GITHUB_TOKEN with issues: write)';
@@ -16,9 +16,7 @@ export const driftReportCommand: Command = {
     const flags = parseFlags(USAGE, argv, { plans: { type: 'string' }, environments: { type: 'string', default: 'environments' } }, ['plans']);
     const stacks = stackEntries(loadEnvironments(flags.environments).filter((env) => !env.ephemeral)).map((e) => e.stack);
     const results = readDrift(flags.plans!, stacks);
-    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
-    const runUrl = GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : undefined;
-    const body = renderDrift(results, runUrl);
+    const body = renderDrift(results, workflowRunUrl());
     writeSummary(body);
     const { octokit, owner, repo } = await githubFromEnvironment();
     process.stdout.write(`${await syncDriftIssue(octokit, { owner, repo }, results, body)}\n`);

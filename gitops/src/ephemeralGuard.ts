@@ -12,7 +12,8 @@ export interface DispatchRequest {
 
 /**
  * The environment a workflow_dispatch may deploy or destroy: found by its suffix and defined `ephemeral: true`.
- * Anything else is refused with a reason a person can act on; prod and staging can never be destroyed from here.
+ * Anything else is refused with a reason a person can act on. It guards against mistakes; the GitHub environments'
+ * branch rules and the deploy roles' trust are what keep prod and staging out of a branch's reach.
  */
 export function ephemeralEnvironment(environments: readonly Environment[], request: DispatchRequest): Environment {
   const suffix = request.suffix.trim();

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadEtlArtifact } from '../../infra/src/config/etlArtifact';
+import { loadEtlArtifact, manifestFileName } from '../../infra/src/config/etlArtifact';
 import { GitopsError } from './errors';
-import { isNotFound, type Octokit } from './githubApi';
+import { httpStatus, type Octokit } from './githubApi';
 
 export interface Repository {
   readonly owner: string;
@@ -11,7 +11,6 @@ export interface Repository {
 
 /** The release that holds one ETL version's zip and manifest; environments pin versions by it. */
 export const releaseTag = (version: string): string => `etl-v${version}`;
-const manifestName = (version: string): string => `analytics-etl-${version}.manifest.json`;
 
 type Release = Awaited<ReturnType<Octokit['rest']['repos']['getReleaseByTag']>>['data'];
 
@@ -19,7 +18,7 @@ async function releaseByTag(octokit: Octokit, repository: Repository, tag: strin
   try {
     return (await octokit.rest.repos.getReleaseByTag({ ...repository, tag })).data;
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (httpStatus(error) === 404) return undefined;
     throw error;
   }
 }
@@ -44,14 +43,14 @@ export interface PublishResult {
 export async function publishEtlRelease(octokit: Octokit, repository: Repository, distDir: string, version: string, commit: string): Promise<PublishResult> {
   const artifact = loadEtlArtifact(distDir, version);
   const tag = releaseTag(version);
-  const files = [path.basename(artifact.zipPath), manifestName(version)];
+  const files = [path.basename(artifact.zipPath), manifestFileName(version)];
   const existing = await releaseByTag(octokit, repository, tag);
   if (existing) {
     // an earlier run that failed between creating the release and uploading leaves assets missing: finish its job
     const missing = files.filter((file) => !existing.assets.some((asset) => asset.name === file));
     await uploadAssets(octokit, repository, existing.id, distDir, missing);
     if (missing.length > 0) return { tag, created: true, url: existing.html_url };
-    const published = JSON.parse((await downloadAsset(octokit, repository, existing, manifestName(version))).toString('utf8')) as { sha256?: string };
+    const published = JSON.parse((await downloadAsset(octokit, repository, existing, manifestFileName(version))).toString('utf8')) as { sha256?: string };
     if (published.sha256 !== artifact.sha256) {
       throw new GitopsError(
         `${tag} is already published with zip sha256 ${published.sha256}, but this build is ${artifact.sha256}: released versions are immutable; bump etl/package.json`,
@@ -94,12 +93,12 @@ export async function fetchEtlReleases(octokit: Octokit, repository: Repository,
     if (isAvailable(distDir, version)) continue;
     const release = await releaseByTag(octokit, repository, releaseTag(version));
     if (!release) throw new GitopsError(`ETL ${version} is pinned but release ${releaseTag(version)} does not exist; publish it (ETL release workflow) or change the pin`);
-    const manifest = await downloadAsset(octokit, repository, release, manifestName(version));
+    const manifest = await downloadAsset(octokit, repository, release, manifestFileName(version));
     const { file } = JSON.parse(manifest.toString('utf8')) as { file: string };
     // a fresh checkout has no etl/dist (it is built, and ignored by git)
     mkdirSync(distDir, { recursive: true });
     writeFileSync(path.join(distDir, path.basename(file)), await downloadAsset(octokit, repository, release, path.basename(file)));
-    writeFileSync(path.join(distDir, manifestName(version)), manifest);
+    writeFileSync(path.join(distDir, manifestFileName(version)), manifest);
     loadEtlArtifact(distDir, version);
     fetched.push(version);
   }

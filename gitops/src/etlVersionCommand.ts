@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { currentEtlVersion } from '../../infra/src/config/etlArtifact';
 import { setOutput, writeSummary } from './actionsIo';
 import type { Command } from './command';
 import { GitopsError } from './errors';
@@ -9,21 +9,20 @@ import { changedFiles, fileAt } from './git';
 const USAGE = 'npm run gitops -- etl-version --base <commit>';
 const PACKAGE = 'etl/package.json';
 
-const versionOf = (json: string): string => (JSON.parse(json) as { version: string }).version;
-
 /** Fails when ETL sources changed since `--base` without a version bump; outputs `version`. */
 export const etlVersionCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const { base } = parseFlags(USAGE, argv, { base: { type: 'string' } }, ['base']);
     const baseJson = await fileAt(base!, PACKAGE);
+    const headVersion = currentEtlVersion('etl');
     const verdict = checkEtlVersion({
       changedFiles: await changedFiles(base!),
-      baseVersion: baseJson === undefined ? undefined : versionOf(baseJson),
-      headVersion: versionOf(readFileSync(PACKAGE, 'utf8')),
+      baseVersion: baseJson === undefined ? undefined : (JSON.parse(baseJson) as { version: string }).version,
+      headVersion,
     });
     if (!verdict.ok) throw new GitopsError(verdict.message);
-    setOutput('version', versionOf(readFileSync(PACKAGE, 'utf8')));
+    setOutput('version', headVersion);
     writeSummary(`### ETL version\n\n${verdict.message}\n`);
   },
 };

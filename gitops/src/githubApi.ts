@@ -4,9 +4,16 @@ import { GitopsError } from './errors';
 /** The client @actions/github hands out; scripts take it as a parameter so tests can pass a recorded-shape fake. */
 export type Octokit = ReturnType<typeof getOctokit>;
 
-/** True for the 404 octokit throws when a release, comment or issue does not exist. */
-export function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
+/** The HTTP status of an error octokit threw (404 missing, 403 not allowed, 422 invalid / exists already). */
+export function httpStatus(error: unknown): number | undefined {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** This workflow run's page, from the variables every Actions job has; undefined outside Actions. */
+export function workflowRunUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
+  return GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : undefined;
 }
 
 /** The workflow's token and repository, from the step's environment. */

@@ -7,7 +7,7 @@ import { setOutput, writeSummary } from './actionsIo';
 import type { Command } from './command';
 import { GitopsError } from './errors';
 import { parseFlags } from './flags';
-import { githubFromEnvironment, type Octokit } from './githubApi';
+import { githubFromEnvironment, httpStatus, type Octokit, workflowRunUrl } from './githubApi';
 import { planFiles } from './planStack';
 import { renderComment, renderJobSummary, REPORT_MARKER, type ReportOptions, type StackPlan } from './planReport';
 
@@ -93,7 +93,7 @@ export const planCommentCommand: Command = {
       artifact: flags.artifact,
       commit: (pr?.head as { sha?: string } | undefined)?.sha ?? context.sha,
       missing,
-      ...(context.runId ? { runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` } : {}),
+      runUrl: workflowRunUrl(),
     };
     writeSummary(renderJobSummary(plans, options).trimEnd());
 
@@ -115,7 +115,7 @@ async function comment(target: ReturnType<typeof commentTarget>, body: string): 
     setOutput('comment-url', url);
   } catch (error) {
     // a token without pull-requests: write (e.g. Dependabot's) is refused; the summary already holds the report
-    if ((error as { status?: unknown }).status !== 403) throw error;
+    if (httpStatus(error) !== 403) throw error;
     core.warning(`could not comment on pull request #${target.pullRequest.number} (${(error as Error).message}): the plan is in the job summary only`);
   }
 }

@@ -10,17 +10,21 @@ import { KNOWN_REGIONS } from './config/regions';
 import type { DeployTarget } from './stacks/deployTarget';
 import { RegionalStack, stackName } from './stacks/RegionalStack';
 
-export interface SynthOptions {
-  /** @default 'environments' */
+/** What every synth of the app takes: where the definitions are, where the stacks go, where they will be applied. */
+interface AppOptions {
+  /** The environment folders (and github.json). @default 'environments' */
   readonly environmentsDir?: string;
-  /** The ETL package; its dist/ holds the built zip and manifest. @default 'etl' */
-  readonly etlDir?: string;
   /** @default 'cdktf.out' */
   readonly outdir?: string;
-  /** Environments to synthesize. @default all */
-  readonly environments?: readonly string[];
   /** @default { kind: 'aws' } */
   readonly target?: DeployTarget;
+}
+
+export interface SynthOptions extends AppOptions {
+  /** The ETL package; its dist/ holds the built zip and manifest. @default 'etl' */
+  readonly etlDir?: string;
+  /** Environments to synthesize. @default all */
+  readonly environments?: readonly string[];
 }
 
 export interface BuiltApp {
@@ -62,13 +66,7 @@ export function synth(options: SynthOptions = {}): BuiltApp {
   return built;
 }
 
-export interface BootstrapOptions {
-  /** Holds the environment folders and github.json. @default 'environments' */
-  readonly environmentsDir?: string;
-  /** @default 'cdktf.out' */
-  readonly outdir?: string;
-  /** @default { kind: 'aws' } */
-  readonly target?: DeployTarget;
+export interface BootstrapOptions extends AppOptions {
   /** Where the bootstrap stacks keep their own state. @default 'local' */
   readonly state?: BootstrapState;
 }

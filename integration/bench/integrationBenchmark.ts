@@ -17,6 +17,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { cleanUpOnInterrupt, median, printTable } from '../../etl/bench/benchReport';
 import { buildEtl } from '../../etl/scripts/build';
 import { synth } from '../../infra/src/app';
 import { stackName } from '../../infra/src/stacks/RegionalStack';
@@ -32,12 +33,6 @@ const TARGET_HARNESS_RATIO = 1.5;
 
 const log = (message: string): void => {
   process.stderr.write(`[bench:integration] ${message}\n`);
-};
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
 /** Every temp dir still in use, removed on Ctrl-C too (each holds provider links and state). */
@@ -151,25 +146,7 @@ async function repeat<T extends { readonly total: number }>(what: string, measur
 
 // ---- report ----
 
-interface Row {
-  readonly measure: string;
-  readonly value: string;
-  readonly target?: string;
-  readonly pass?: boolean;
-}
-
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
-function printTable(rows: readonly Row[]): void {
-  const header: Row = { measure: 'measure', value: 'value', target: 'target' };
-  const width = (pick: (row: Row) => string): number => Math.max(...[header, ...rows].map((row) => pick(row).length));
-  const [measureWidth, valueWidth, targetWidth] = [width((r) => r.measure), width((r) => r.value), width((r) => r.target ?? '')];
-  const line = (row: Row, result: string): string =>
-    `${row.measure.padEnd(measureWidth)}  ${row.value.padStart(valueWidth)}  ${(row.target ?? '').padEnd(targetWidth)}  ${result}`.trimEnd();
-  console.log(line(header, 'result'));
-  console.log('-'.repeat(measureWidth + valueWidth + targetWidth + 12));
-  for (const row of rows) console.log(line(row, row.pass === undefined ? '' : row.pass ? 'PASS' : 'MISS'));
-}
 
 async function terraformVersion(): Promise<string> {
   const { stdout } = await run(process.cwd(), ['version', '-json']);
@@ -180,12 +157,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = loadavg()[0]!;
   delete process.env.AWS_ENDPOINT_URL;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
-      for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
-      process.exit(code);
-    });
-  }
+  cleanUpOnInterrupt(() => {
+    for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+  });
 
   const terraform = await terraformVersion();
   log(`built etl/dist/${(await buildEtl()).file}`);

@@ -39,7 +39,8 @@ export function bootstrapStateKey(account: string): string {
 /**
  * What one AWS account needs before the GitHub workflows can run, applied once by a person with admin rights:
  * the state bucket (and lock table, when named), GitHub's OIDC identity provider, the read-only plan role (pull
- * requests) and one deploy role per environment (jobs running in that GitHub environment).
+ * requests, and main for the drift check and pre-deploy plans) and one deploy role per environment (jobs running in
+ * that GitHub environment).
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, props: BootstrapStackProps) {

@@ -28,6 +28,11 @@ export class EtlArtifactError extends Error {
 
 export const BUILD_COMMAND = 'npm run build -w etl';
 
+/** The manifest `npm run build -w etl` writes next to the zip (and a release carries). */
+export function manifestFileName(version: string): string {
+  return `analytics-etl-${version}.manifest.json`;
+}
+
 /** The version in etl/package.json: what an environment without a pin deploys. */
 export function currentEtlVersion(etlDir: string): string {
   const pkg = JSON.parse(readFileSync(path.join(etlDir, 'package.json'), 'utf8')) as { version?: unknown };
@@ -40,7 +45,7 @@ export function currentEtlVersion(etlDir: string): string {
  * `pinnedBy` names the environment file that pinned the version, for the message when it is missing.
  */
 export function loadEtlArtifact(distDir: string, version: string, pinnedBy?: string): EtlArtifact {
-  const manifestPath = path.join(distDir, `analytics-etl-${version}.manifest.json`);
+  const manifestPath = path.join(distDir, manifestFileName(version));
   if (!existsSync(manifestPath)) {
     throw new EtlArtifactError(
       pinnedBy

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { EnvironmentError } from './errors';
-import { formatIssues, issueMessages } from './formatIssues';
+import { validatedJsonFile } from './validatedJsonFile';
 
 /** Next to the environment folders; loadEnvironments reads only folders, so this file is not taken for one. */
 export const GITHUB_FILE = 'github.json';
@@ -37,14 +37,8 @@ export function loadGithubConfig(environmentsDir: string): GithubConfig {
   if (!existsSync(file)) {
     throw new EnvironmentError([`${file}: not found; it names the repository whose workflows assume the roles, e.g. { "repository": "example-org/analytics-platform" }`]);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new EnvironmentError([`${file}: not valid JSON (${(error as Error).message})`]);
-  }
-  const result = githubSchema.safeParse(data, { error: issueMessages });
-  if (!result.success) throw new EnvironmentError(formatIssues(file, githubSchema, result.error.issues));
+  const result = validatedJsonFile(file, githubSchema);
+  if (!result.ok) throw new EnvironmentError(result.problems);
   return result.data;
 }
 

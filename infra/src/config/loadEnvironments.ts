@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { overlaps, parseIpv4Cidr, type Ipv4Block } from './cidr';
 import { environmentSchema, type EnvironmentDefinition } from './environmentSchema';
 import { EnvironmentError } from './errors';
-import { formatIssues, issueMessages } from './formatIssues';
+import { validatedJsonFile } from './validatedJsonFile';
 
 export const ENVIRONMENT_FILE = 'environment.json';
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -41,16 +41,9 @@ export function loadEnvironments(directory: string): Environment[] {
       problems.push(`${path.dirname(file)}: no ${ENVIRONMENT_FILE}; each environment folder holds one (copy environments/dev/${ENVIRONMENT_FILE})`);
       continue;
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      problems.push(`${file}: not valid JSON (${(error as Error).message})`);
-      continue;
-    }
-    const result = environmentSchema.safeParse(data, { error: issueMessages });
-    if (result.success) environments.push({ ...result.data, name, file });
-    else problems.push(...formatIssues(file, environmentSchema, result.error.issues));
+    const result = validatedJsonFile(file, environmentSchema);
+    if (result.ok) environments.push({ ...result.data, name, file });
+    else problems.push(...result.problems);
   }
   if (folders.length === 0) problems.push(`${directory}: no environment folders; add one such as ${directory}/dev/${ENVIRONMENT_FILE}`);
 
