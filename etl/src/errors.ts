@@ -13,6 +13,7 @@ export type DataErrorCode =
   | 'BAD_GZIP'
   | 'EMPTY_FILE'
   | 'BINARY_CONTENT'
+  | 'NOT_UTF8'
   | 'BAD_HEADER'
   | 'TOO_MANY_REJECTED_ROWS'
   | 'OBJECT_TOO_LARGE';

@@ -69,6 +69,62 @@ describe('transform: files that are bad as a whole (DataError)', () => {
     });
   });
 
+  describe('NOT_UTF8', () => {
+    // "Café" as Excel's plain "CSV" writes it: é is the single byte 0xE9
+    const latin1 = Buffer.from('id,city\n1,Paris\n2,Café de Flore\n', 'latin1');
+
+    it.each([
+      ['in one chunk', 64 * 1024],
+      ['in 1-byte chunks', 1],
+    ])('refuses Latin-1 text %s, naming the byte, its offset and its context', async (_how, chunkBytes) => {
+      const failure = await transformFailure('input/x/cities.csv', bytesStream(latin1, chunkBytes));
+
+      expect(failure.error.code).toBe('NOT_UTF8');
+      expect(failure.error.message).toContain('byte 0xE9 at offset 21');
+      expect(failure.error.message).toContain('(in "id,city\\x0A1,Paris\\x0A2,Caf\\xE9');
+      expect(failure.error.message).toContain('save it as UTF-8');
+      expect(failure.parquetEnded).toBe(false);
+    });
+
+    it('finds an invalid byte far into the file, after row groups were written', async () => {
+      const text = Buffer.from(`${manyRows(60_000)}\n60000,na\xefve\n`, 'latin1');
+      const offset = text.indexOf(0xef);
+      const failure = await transformFailure('input/x/late.csv', bytesStream(text, 1000));
+
+      expect(failure.error.code).toBe('NOT_UTF8');
+      expect(failure.error.message).toContain(`byte 0xEF at offset ${offset}`);
+      expect(failure.parquetBytesWritten).toBeGreaterThan(0);
+      expect(failure.parquetEnded).toBe(false);
+    });
+
+    it('refuses a file that ends inside a multi-byte character', async () => {
+      const cut = Buffer.from('id,name\n1,€', 'utf8').subarray(0, -1);
+      const failure = await transformFailure('input/x/cut.csv', bytesStream(cut, 1));
+
+      expect(failure.error.code).toBe('NOT_UTF8');
+      expect(failure.error.message).toContain(`byte 0xE2 at offset ${cut.length - 2}`);
+    });
+
+    it('refuses overlong encodings and encoded surrogates, which lossy decoders pass as U+FFFD', async () => {
+      for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+        const failure = await transformFailure('input/x/bad.csv', bytesStream(Buffer.from([...Buffer.from('id\n'), ...bad, 0x0a])));
+
+        expect(failure.error.code).toBe('NOT_UTF8');
+        expect(failure.error.message).toContain(`at offset 3`);
+      }
+    });
+
+    it('accepts characters of every UTF-8 length split across chunks anywhere', async () => {
+      const text = 'id,name\n1,a é € 😀 ü\n2,𝄞\n';
+      const run = await runTransform('input/x/unicode.csv', bytesStream(text, 1));
+
+      expect(run.rows).toEqual([
+        { id: 1n, name: 'a é € 😀 ü' },
+        { id: 2n, name: '𝄞' },
+      ]);
+    });
+  });
+
   describe('BAD_GZIP', () => {
     it('refuses a truncated gzip file, even after rows were already converted', async () => {
       const gzipped = gzipSync(manyRows(60_000));
