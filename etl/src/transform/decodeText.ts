@@ -50,11 +50,11 @@ export async function* decodeText(chunks: AsyncIterable<Buffer>): AsyncGenerator
  */
 class Utf8Validator {
   /** Bytes of a character the last chunk ended in the middle of. */
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
   /** File offset of `pending`'s first byte (or of the next chunk when there is none). */
   private offset = 0;
   /** The last valid bytes before `offset`, to show where in the file an invalid byte is. */
-  private recent = Buffer.alloc(0);
+  private recent: Buffer = Buffer.alloc(0);
 
   check(chunk: Buffer): void {
     const bytes = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
