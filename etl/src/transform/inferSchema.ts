@@ -1,9 +1,9 @@
 /**
  * # How column types are inferred
  *
- * Types come from a sample: the first 1,000 data rows of the file (rows that are malformed — wrong number of
- * fields, broken quotes, invalid JSON — are not part of it). The rule is deterministic: the same file always gets
- * the same schema.
+ * Types come from a sample: the first 1,000 well-formed data rows of the file (rows that are malformed — wrong
+ * number of fields, broken quotes, invalid JSON, a JSON line that is not an object — are skipped, not counted).
+ * The rule is deterministic: the same file always gets the same schema.
  *
  * CSV / TSV / TXT — every value is text; the header row names the columns:
  * - An empty field is null. Values are not trimmed (" 42" is text, not a number).
@@ -62,8 +62,7 @@ export function checkHeader(header: readonly string[], line: number): string[] {
 
 /** Delimited text: the column types by the rule above, from sample rows that have one field per column. */
 export function inferTextColumns(names: readonly string[], sample: readonly (readonly string[])[]): Column[] {
-  const rows = sample.filter((row) => row.length === names.length);
-  return names.map((name, index) => ({ name, type: textType(rows, index) }));
+  return names.map((name, index) => ({ name, type: textType(sample, index) }));
 }
 
 function textType(rows: readonly (readonly string[])[], index: number): ColumnType {

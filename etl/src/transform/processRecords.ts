@@ -25,7 +25,8 @@ interface Destination<R> {
 }
 
 /**
- * Holds back the first batches until they contain SAMPLE_ROWS well-formed records, infers the columns from those,
+ * Holds back the first batches until they contain SAMPLE_ROWS well-formed records (ragged rows, bad quotes, lines
+ * that are not JSON objects do not count), infers the columns from those,
  * then writes every record in source order: into the Parquet row group, or to the rejected output with its line and
  * reason. Awaits only when an output asks to (a full row group, a full stream buffer).
  */
@@ -35,8 +36,11 @@ export async function processRecords<R>(source: TabularSource<R>, sinks: RecordS
   let target: Destination<R> | undefined;
   const counts = { recordsIn: 0, recordsOut: 0 };
 
+  const sampleable = (batch: RecordBatch<R>): R[] =>
+    batch.records.filter((record, index) => !batch.problems?.has(index) && source.isSampleable(record));
+
   const start = async (): Promise<Destination<R>> => {
-    const sample = held.flatMap((batch) => batch.records.filter((_, index) => !batch.problems?.has(index))).slice(0, SAMPLE_ROWS);
+    const sample = held.flatMap(sampleable).slice(0, SAMPLE_ROWS);
     const columns = source.inferColumns(sample);
     if (columns.length === 0) {
       throw new DataError(
@@ -75,7 +79,7 @@ export async function processRecords<R>(source: TabularSource<R>, sinks: RecordS
       await writeBatch(batch, target);
     } else {
       held.push(batch);
-      sampled += batch.records.length - (batch.problems?.size ?? 0);
+      sampled += sampleable(batch).length;
       if (sampled >= SAMPLE_ROWS) target = await start();
     }
   }

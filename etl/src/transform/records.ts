@@ -27,6 +27,8 @@ export type RowWriter<R> = (record: R, target: RowTarget) => string | undefined;
 /** A source format as the row pipeline sees it. */
 export interface TabularSource<R> {
   readonly batches: AsyncIterable<RecordBatch<R>>;
+  /** Whether a record may be in the type sample: it is well-formed (one field per column; a JSON object). */
+  isSampleable(record: R): boolean;
   inferColumns(sample: readonly R[]): Column[];
   rowWriter(columns: readonly Column[]): RowWriter<R>;
 }

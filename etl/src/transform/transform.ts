@@ -2,7 +2,7 @@ import { DataError } from '../errors';
 import { decodeText } from './decodeText';
 import { openBody } from './decompress';
 import { detectFormat, type KeyFormat } from './detectFormat';
-import { checkHeader, inferJsonColumns, inferTextColumns } from './inferSchema';
+import { checkHeader, inferJsonColumns, inferTextColumns, isJsonObject } from './inferSchema';
 import { ParquetOutput } from './parquetOutput';
 import { processRecords, type ProcessedRecords, type RecordSinks } from './processRecords';
 import { readCsvRows } from './readCsvRows';
@@ -62,6 +62,7 @@ async function openSource(text: AsyncIterable<string>, keyFormat: KeyFormat): Pr
   if (keyFormat.format === 'jsonl') {
     const source: TabularSource<unknown> = {
       batches: readJsonLines(text),
+      isSampleable: isJsonObject,
       inferColumns: inferJsonColumns,
       rowWriter: jsonRowWriter,
     };
@@ -71,6 +72,7 @@ async function openSource(text: AsyncIterable<string>, keyFormat: KeyFormat): Pr
   const names = checkHeader(table.header, table.headerLine);
   const source: TabularSource<string[]> = {
     batches: table.batches,
+    isSampleable: (row) => row.length === names.length,
     inferColumns: (sample) => inferTextColumns(names, sample),
     rowWriter: textRowWriter,
   };

@@ -62,8 +62,36 @@ describe('transform: rejected rows', () => {
       { id: 2n, name: 'Bob', comment: 'fine\nstill fine' },
     ]);
     expect(run.rejected).toEqual([
-      { line: 5, reason: expect.stringMatching(/^bad quoting \(Quoted field unterminated\)/), raw: '3,Cy,"never closed\n4,Di,swallowed\n"' },
+      {
+        line: 5,
+        reason: expect.stringMatching(/^bad quoting \(Quoted field unterminated\).*; lines 5–6 were read as this one record$/),
+        raw: '3,Cy,"never closed\n4,Di,swallowed\n"',
+      },
     ]);
+  });
+
+  it('says which lines a quote closed too late swallowed, and reads on normally after it', async () => {
+    const text = 'id,name,n\n1,"Ann"x,1\n2,Bob,2\n3,"Cy",3\n4,Di,4\n5,"Ed",5\n';
+    const run = await runTransform('input/misc/late-quote.csv', bytesStream(text));
+
+    expect(run.rows).toEqual([
+      { id: 4n, name: 'Di', n: 4n },
+      { id: 5n, name: 'Ed', n: 5n },
+    ]);
+    expect(run.rejected).toEqual([
+      {
+        line: 2,
+        reason: expect.stringMatching(/^bad quoting \(Trailing quote on quoted field is malformed\).*; lines 2–4 were read as this one record$/),
+        raw: expect.stringContaining('2,Bob,2'),
+      },
+    ]);
+  });
+
+  it('does not mention other lines when the bad quote stays on its line', async () => {
+    const run = await runTransform('input/misc/bad-quote.csv', bytesStream('id,name\n1,"Ann"x"\n2,Bob\n'), { maxRejectedShare: 1 });
+
+    expect(run.rejected).toEqual([{ line: 2, reason: expect.not.stringContaining('lines'), raw: expect.any(String) }]);
+    expect(run.rows).toEqual([{ id: 2n, name: 'Bob' }]);
   });
 
   // Line numbers are counted per 64 KB batch; a batch with quoted line breaks takes a different path than one without.

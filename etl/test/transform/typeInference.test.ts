@@ -98,6 +98,23 @@ describe('transform: column type inference (the rule documented in inferSchema.t
     );
   });
 
+  it.each([
+    ['CSV rows with the wrong number of fields', 'input/types/ragged.csv', 'n', (index: number) => `${index},extra`],
+    ['JSON lines that are not objects', 'input/types/arrays.jsonl', undefined, (index: number) => `[${index}]`],
+  ])('leaves %s out of the sample instead of letting them take its places', async (_what, key, header, malformed) => {
+    const line = (index: number): string => (header ? `${index}` : `{"n":${index}}`);
+    // 500 malformed records among the first 1000: the sample still holds 1000 good rows, so row 1000 is in it
+    const records = Array.from({ length: SAMPLE_ROWS }, (_, index) => (index < SAMPLE_ROWS - 1 ? line(index) : header ? '1.5' : '{"n":1.5}'));
+    const withMalformed = records.flatMap((record, index) => (index < 500 ? [record, malformed(index)] : [record]));
+    const text = [...(header ? [header] : []), ...withMalformed].join('\n');
+    const run = await runTransform(key, bytesStream(text));
+
+    expect(run.result.columns).toEqual([{ name: 'n', type: 'double' }]);
+    expect(run.rows).toHaveLength(SAMPLE_ROWS);
+    expect(run.rows.at(-1)).toEqual({ n: 1.5 });
+    expect(run.rejected).toHaveLength(500);
+  });
+
   describe(`after the first ${SAMPLE_ROWS} rows the types are fixed`, () => {
     it('counts exactly the first 1000 data rows as the sample', async () => {
       const ints = (count: number): string[] => Array.from({ length: count }, (_, index) => `${index}`);
