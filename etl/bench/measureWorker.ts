@@ -8,6 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
+import { ParquetWriter } from 'hyparquet-writer';
 import Papa from 'papaparse';
 import { checkDeadline } from '../src/deadline';
 import { sniffDialect } from '../src/transform/readCsvRows';
@@ -25,6 +26,8 @@ export interface WorkerResult {
   readonly parquetBytes: number;
   /** process.resourceUsage().maxRSS at the end, in bytes. */
   readonly maxRssBytes: number;
+  /** Time inside hyparquet-writer's ParquetWriter (row-group encoding with its GZIP pages, the footer); 0 unless transform. */
+  readonly parquetWriterMs: number;
 }
 
 /** Same batch size as readCsvRows.ts (BATCH_CHARS). */
@@ -39,8 +42,31 @@ class CountingSink extends Writable {
   }
 }
 
+/**
+ * Sums the time spent in ParquetWriter's write() and finish() from here on. Both do all their work before returning
+ * (write() encodes and compresses the row group synchronously; a promise it returns is only the stream hand-off), so
+ * their durations are hyparquet-writer's whole share of a transform, measured in the same run at no noticeable cost
+ * (a few calls per row group).
+ */
+function timeParquetWriter(): { ms: number } {
+  const spent = { ms: 0 };
+  const prototype = ParquetWriter.prototype as unknown as Record<'write' | 'finish', (...args: unknown[]) => unknown>;
+  for (const method of ['write', 'finish'] as const) {
+    const original = prototype[method];
+    prototype[method] = function (this: ParquetWriter, ...args: unknown[]): unknown {
+      const started = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        spent.ms += performance.now() - started;
+      }
+    };
+  }
+  return spent;
+}
+
 /** The Lambda path: processObject's transform() call with a file stream in place of the S3 GetObject body. */
-async function runTransform(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes'>> {
+async function runTransform(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>> {
   const parquet = new CountingSink();
   const deadline = Date.now() + 15 * 60 * 1000;
   const result = await transform({
@@ -66,7 +92,7 @@ async function runTransform(file: string): Promise<Omit<WorkerResult, 'mode' | '
  * papaparse alone, fed exactly as readCsvRows feeds it (core Parser, sniffed dialect, ≥64 KB of text per call, the
  * unfinished record carried over), with the rows dropped.
  */
-async function runParse(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes'>> {
+async function runParse(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   let parser: Papa.Parser | undefined;
   let storedBytes = 0;
@@ -97,13 +123,13 @@ async function runParse(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' 
 }
 
 /** The floor: the file read to the end through a stream, chunks dropped. */
-async function runRead(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes'>> {
+async function runRead(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>> {
   let storedBytes = 0;
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) storedBytes += chunk.length;
   return { storedBytes, rows: 0, parquetBytes: 0 };
 }
 
-const RUNNERS: Record<WorkerMode, (file: string) => Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes'>>> = {
+const RUNNERS: Record<WorkerMode, (file: string) => Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>>> = {
   transform: runTransform,
   parse: runParse,
   read: runRead,
@@ -112,10 +138,17 @@ const RUNNERS: Record<WorkerMode, (file: string) => Promise<Omit<WorkerResult, '
 async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2);
   if (!file || !mode || !Object.hasOwn(RUNNERS, mode)) throw new Error(`usage: measureWorker <transform|parse|read> <file>`);
+  const parquetWriter = timeParquetWriter();
   const started = process.hrtime.bigint();
   const measured = await RUNNERS[mode as WorkerMode](file);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const result: WorkerResult = { mode: mode as WorkerMode, ...measured, ms, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  const result: WorkerResult = {
+    mode: mode as WorkerMode,
+    ...measured,
+    ms,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    parquetWriterMs: parquetWriter.ms,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
