@@ -60,6 +60,8 @@ test.each<[string, (d: Definition) => void, RegExp]>([
   ['overlapping CIDRs in one environment', (d) => (d.regions[1].cidr = '10.20.128.0/17'), /: regions\[1\]\.cidr: "10\.20\.128\.0\/17" overlaps regions\[0\]\.cidr "10\.20\.0\.0\/16"/],
   ['max concurrency above reserved', (d) => (d.etl.maxConcurrency = 5), /: etl\.maxConcurrency: 5 exceeds reservedConcurrency 2/],
   ['role in another account', (d) => (d.roles.deploy = 'arn:aws:iam::210987654321:role/x'), /: roles\.deploy: is in account 210987654321 but the environment's account is 123456789012/],
+  ['ETL memory below Lambda\'s minimum', (d) => (d.etl.memoryMb = 64), /: etl\.memoryMb: must be at least 128 \(MB, Lambda's minimum\)/],
+  ['ETL memory above Lambda\'s maximum', (d) => (d.etl.memoryMb = 16_384), /: etl\.memoryMb: must be at most 10240/],
   ['bad ETL version pin', (d) => (d.etl.version = 'latest'), /: etl\.version: must be a semantic version/],
 ])('%s', (_label, mutate, message) => {
   const problems = problemsOf(mutate);

@@ -141,8 +141,9 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, s) => {
   });
 
   describe('ETL Lambda', () => {
-    test('name, runtime nodejs22.x, 1024 MB, handler', () => {
-      expect(fn()).toMatchObject({ function_name: `analytics-etl-${region}-${suffix}`, runtime: 'nodejs22.x', memory_size: 1024, handler: 'index.handler' });
+    test('name, runtime nodejs22.x, memory from the environment (default 1769 MB: one vCPU), handler', () => {
+      expect(fn()).toMatchObject({ function_name: `analytics-etl-${region}-${suffix}`, runtime: 'nodejs22.x', memory_size: env.etl.memoryMb, handler: 'index.handler' });
+      expect(env.etl.memoryMb).toBe(1769);
     });
     test('in the private subnets', () => {
       expect(fn().vpc_config.subnet_ids.sort()).toEqual(Object.keys(s.resources('aws_subnet')).map((id) => `\${aws_subnet.${id}.id}`).sort());

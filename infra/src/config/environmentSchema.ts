@@ -71,6 +71,12 @@ export const environmentSchema = z
         maxConcurrency: z.int().min(2, { error: 'must be at least 2 (the minimum Lambda allows for SQS maximum concurrency)' }).max(1000),
         batchSize: positiveInt('messages per batch', 10),
         timeoutSeconds: positiveInt('seconds', 900),
+        /**
+         * Lambda memory, which sets the CPU share: 1,769 MB is one whole vCPU, all the single-threaded transform can
+         * use (at 1,024 MB it gets ~58% of one and takes ~1.7× as long, for about the same GB-seconds). Its peak RSS
+         * is ~150 MB whatever the file size, so more memory buys nothing else.
+         */
+        memoryMb: z.int().min(128, { error: 'must be at least 128 (MB, Lambda\'s minimum)' }).max(10_240, { error: 'must be at most 10240 (MB, Lambda\'s maximum)' }).default(1769),
       })
       .strict(),
   })

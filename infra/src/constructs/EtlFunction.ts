@@ -30,7 +30,7 @@ export interface EtlFunctionProps {
   /** Concurrency the SQS poller may use; at most reservedConcurrency so no receive is throttled. */
   readonly maxConcurrency: number;
   readonly batchSize: number;
-  /** @default 1024 */
+  /** MB; also sets the CPU share (1,769 MB = one vCPU). @default 1769 */
   readonly memorySize?: number;
   /** @default 30 */
   readonly logRetentionDays?: number;
@@ -112,7 +112,7 @@ export class EtlFunction extends Construct {
       role: this.role.arn,
       runtime: ETL_RUNTIME,
       handler: ETL_HANDLER,
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? 1769,
       timeout: props.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       filename: code.path,

@@ -123,6 +123,7 @@ export class RegionalStack extends TerraformStack {
       tableIndexArn,
       queueArn: queues.queue.arn,
       timeoutSeconds: env.etl.timeoutSeconds,
+      memorySize: env.etl.memoryMb,
       reservedConcurrency: env.etl.reservedConcurrency,
       maxConcurrency: env.etl.maxConcurrency,
       batchSize: env.etl.batchSize,
