@@ -46,7 +46,7 @@ class CountingSink extends Writable {
  * Sums the time spent in ParquetWriter's write() and finish() from here on. Both do all their work before returning
  * (write() encodes and compresses the row group synchronously; a promise it returns is only the stream hand-off), so
  * their durations are hyparquet-writer's whole share of a transform, measured in the same run at no noticeable cost
- * (a few calls per row group).
+ * (a few calls per row group). GC pauses that fall inside those calls count too, which makes the bound a little low.
  */
 function timeParquetWriter(): { ms: number } {
   const spent = { ms: 0 };

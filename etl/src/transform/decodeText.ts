@@ -45,39 +45,56 @@ export async function* decodeText(chunks: AsyncIterable<Buffer>): AsyncGenerator
 }
 
 /**
- * Checks a byte stream chunk by chunk with node's own UTF-8 validator (`buffer.isUtf8`, simdutf: ~1 ms per 40 MB). A
- * character split across chunks is checked with the next chunk; one still unfinished at the end is invalid.
+ * Checks a byte stream chunk by chunk with node's own UTF-8 validator (`buffer.isUtf8`, simdutf: a few ms per 40 MB).
+ * A character split across chunks is checked whole; one still unfinished at the end is invalid.
  */
 class Utf8Validator {
   /** Bytes of a character the last chunk ended in the middle of. */
   private pending: Buffer = Buffer.alloc(0);
-  /** File offset of `pending`'s first byte (or of the next chunk when there is none). */
+  /** Offset in the text of `pending`'s first byte (or of the next chunk when there is none). */
   private offset = 0;
   /** The last valid bytes before `offset`, to show where in the file an invalid byte is. */
   private recent: Buffer = Buffer.alloc(0);
 
   check(chunk: Buffer): void {
-    const bytes = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-    const complete = completeLength(bytes);
-    const whole = bytes.subarray(0, complete);
-    if (!isUtf8(whole)) throw notUtf8(whole, this.offset, this.recent);
-    this.offset += complete;
-    this.recent = lastBytes([this.recent, whole.subarray(-CONTEXT_BYTES)]);
-    this.pending = Buffer.from(bytes.subarray(complete));
+    let rest = chunk;
+    if (this.pending.length > 0) {
+      // the split character on its own, rather than copying the whole chunk behind it
+      const taken = Math.min(chunk.length, sequenceLength(this.pending[0]!) - this.pending.length);
+      const head = Buffer.concat([this.pending, chunk.subarray(0, taken)]);
+      if (head.length < sequenceLength(head[0]!)) {
+        this.pending = head; // chunks smaller than the character
+        return;
+      }
+      this.accept(head);
+      rest = chunk.subarray(taken);
+    }
+    const complete = completeLength(rest);
+    this.accept(rest.subarray(0, complete));
+    this.pending = Buffer.from(rest.subarray(complete));
   }
 
   end(): void {
     if (this.pending.length > 0) throw notUtf8(this.pending, this.offset, this.recent);
   }
+
+  private accept(bytes: Buffer): void {
+    if (!isUtf8(bytes)) throw notUtf8(bytes, this.offset, this.recent);
+    this.offset += bytes.length;
+    this.recent = lastBytes([this.recent, bytes.subarray(-CONTEXT_BYTES)]);
+  }
+}
+
+/** Bytes of the character a byte starts: 1 for ASCII (and for a stray continuation byte, which isUtf8 refuses). */
+function sequenceLength(byte: number): number {
+  return byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
 }
 
 /** Length of `bytes` without a trailing character that is not complete yet (at most 3 bytes of a 2–4 byte sequence). */
 function completeLength(bytes: Buffer): number {
   for (let at = bytes.length - 1; at >= Math.max(0, bytes.length - 4); at--) {
-    const byte = bytes[at]!;
-    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: the character starts further back
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return at + length > bytes.length ? at : bytes.length;
+    if ((bytes[at]! & 0xc0) === 0x80) continue; // a continuation byte: the character starts further back
+    return at + sequenceLength(bytes[at]!) > bytes.length ? at : bytes.length;
   }
   return bytes.length;
 }
@@ -87,8 +104,8 @@ function notUtf8(bytes: Buffer, offset: number, before: Buffer): DataError {
   const context = printable(Buffer.concat([lastBytes([before, bytes.subarray(0, at)]), bytes.subarray(at, at + CONTEXT_BYTES)]));
   return new DataError(
     'NOT_UTF8',
-    `The file is not UTF-8 text: byte 0x${hex(bytes[at]!)} at offset ` +
-      `${offset + at} (in "${context}") is not valid UTF-8. It was probably saved as Latin-1 / Windows-1252 (Excel's ` +
+    `The file is not UTF-8 text: byte 0x${hex(bytes[at]!)} at offset ${offset + at} of the text (in ` +
+      `"${context}") is not valid UTF-8. It was probably saved as Latin-1 / Windows-1252 (Excel's ` +
       'plain "CSV"): save it as UTF-8 ("CSV UTF-8" in Excel, or iconv -f WINDOWS-1252 -t UTF-8) and upload it again.',
   );
 }

@@ -1,5 +1,5 @@
 import { DataError } from '../errors';
-import { SAMPLE_ROWS } from './inferSchema';
+import { SAMPLE_ROWS, SAMPLE_SEARCH_RECORDS } from './inferSchema';
 import type { ParquetOutput } from './parquetOutput';
 import type { RecordBatch, RowWriter, TabularSource } from './records';
 import type { RejectedOutput } from './rejectedOutput';
@@ -26,13 +26,14 @@ interface Destination<R> {
 
 /**
  * Holds back the first batches until they contain SAMPLE_ROWS well-formed records (ragged rows, bad quotes, lines
- * that are not JSON objects do not count), infers the columns from those,
- * then writes every record in source order: into the Parquet row group, or to the rejected output with its line and
- * reason. Awaits only when an output asks to (a full row group, a full stream buffer).
+ * that are not JSON objects do not count) or SAMPLE_SEARCH_RECORDS records in all, infers the columns from the
+ * well-formed ones, then writes every record in source order: into the Parquet row group, or to the rejected output
+ * with its line and reason. Awaits only when an output asks to (a full row group, a full stream buffer).
  */
 export async function processRecords<R>(source: TabularSource<R>, sinks: RecordSinks): Promise<ProcessedRecords> {
   const held: RecordBatch<R>[] = [];
   let sampled = 0;
+  let searched = 0;
   let target: Destination<R> | undefined;
   const counts = { recordsIn: 0, recordsOut: 0 };
 
@@ -45,7 +46,8 @@ export async function processRecords<R>(source: TabularSource<R>, sinks: RecordS
     if (columns.length === 0) {
       throw new DataError(
         'EMPTY_FILE',
-        `No columns found: none of the first ${SAMPLE_ROWS} records has any field. Each JSON line must be an object with keys.`,
+        `No columns found: none of the first ${searched} records is an object with any key. Each JSON line must be an ` +
+          'object with keys.',
       );
     }
     const started = { parquet: sinks.openParquet(columns), columns, writeRow: source.rowWriter(columns) };
@@ -80,7 +82,8 @@ export async function processRecords<R>(source: TabularSource<R>, sinks: RecordS
     } else {
       held.push(batch);
       sampled += sampleable(batch).length;
-      if (sampled >= SAMPLE_ROWS) target = await start();
+      searched += batch.records.length;
+      if (sampled >= SAMPLE_ROWS || searched >= SAMPLE_SEARCH_RECORDS) target = await start();
     }
   }
   target ??= await start();

@@ -71,9 +71,15 @@ export function sniffDialect(sample: string, delimiter: string | undefined): Csv
   return { delimiter: meta.delimiter, newline: meta.linebreak as Newline };
 }
 
+interface PapaError {
+  row?: number;
+  code: string;
+  message: string;
+}
+
 interface PapaChunkResult {
   data: string[][];
-  errors: { row?: number; message: string }[];
+  errors: PapaError[];
   meta: { cursor: number };
 }
 
@@ -126,7 +132,7 @@ function toBatch(
     position.line += quotedLineBreaks ? 1 + countLineBreaks(fields, lineBreak(dialect)) : 1;
     if (fields.length === 1 && fields[0] === '') continue;
     const error = errors.length > 0 ? errors.find((candidate) => candidate.row === index) : undefined;
-    if (error) problems.set(records.length, badQuoting(error.message, line, fields, lineBreak(dialect)));
+    if (error) problems.set(records.length, badQuoting(error, line, fields, lineBreak(dialect)));
     records.push(fields);
     lines.push(line);
   }
@@ -138,12 +144,12 @@ function toBatch(
  * A quote that is opened but not closed where it should be makes papaparse read on to the next quote, across line
  * breaks: the reason says which lines went into the one rejected record, so nobody mistakes them for a single row.
  */
-function badQuoting(message: string, line: number, fields: readonly string[], character: string): string {
+function badQuoting(error: PapaError, line: number, fields: readonly string[], character: string): string {
   const reason =
-    `bad quoting (${message}): a quoted field must be closed by a quote right before the delimiter or the line ` +
-    'break, and quotes inside it must be doubled ("")';
-  // a line break that ends the record's text (an unclosed quote at the end of the file) starts no further line
-  const trailing = fields.at(-1)?.endsWith(character) ? 1 : 0;
+    `bad quoting (${error.message}): a quoted field must be closed by a quote right before the delimiter or the ` +
+    'line break, and quotes inside it must be doubled ("")';
+  // a quote never closed runs to the end of the file, whose final line break starts no further line
+  const trailing = error.code === 'MissingQuotes' && fields.at(-1)?.endsWith(character) ? 1 : 0;
   const last = line + countLineBreaks(fields, character) - trailing;
   return last > line ? `${reason}; lines ${line}–${last} were read as this one record` : reason;
 }

@@ -114,6 +114,20 @@ describe('transform: files that are bad as a whole (DataError)', () => {
       }
     });
 
+    it.each([
+      ['in one chunk', 64 * 1024],
+      ['in 1-byte chunks', 1],
+    ])('tells a real U+FFFD of the file from an invalid byte after it (%s), with the text on both sides', async (_how, chunkBytes) => {
+      const text = Buffer.concat([Buffer.from('id,name\n1,\ufffd ok\n2,ab'), Buffer.from([0xff]), Buffer.from('cd\n3,x\n')]);
+      const failure = await transformFailure('input/x/replacement.csv', bytesStream(text, chunkBytes));
+
+      expect(failure.error.code).toBe('NOT_UTF8');
+      expect(failure.error.message).toContain(`byte 0xFF at offset ${text.indexOf(0xff)} of the text`);
+      // after the bad byte: what the validator had read by then (a byte that may start a 4-byte character waits for 3)
+      const after = chunkBytes === 1 ? 'cd\\x0A' : 'cd\\x0A3,x\\x0A';
+      expect(failure.error.message).toContain(`(in "id,name\\x0A1,\\xEF\\xBF\\xBD ok\\x0A2,ab\\xFF${after}")`);
+    });
+
     it('accepts characters of every UTF-8 length split across chunks anywhere', async () => {
       const text = 'id,name\n1,a é € 😀 ü\n2,𝄞\n';
       const run = await runTransform('input/x/unicode.csv', bytesStream(text, 1));

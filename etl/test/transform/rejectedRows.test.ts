@@ -87,6 +87,15 @@ describe('transform: rejected rows', () => {
     ]);
   });
 
+  it('counts a line break right before the late closing quote as a line of the record', async () => {
+    const run = await runTransform('input/misc/late-quote.csv', bytesStream('id,name,note\n1,"Ann"x,"note\n"\n2,Bob,ok\n'));
+
+    expect(run.rejected).toEqual([
+      { line: 2, reason: expect.stringMatching(/; lines 2–3 were read as this one record$/), raw: expect.stringContaining('note') },
+    ]);
+    expect(run.rows).toEqual([{ id: 2n, name: 'Bob', note: 'ok' }]);
+  });
+
   it('does not mention other lines when the bad quote stays on its line', async () => {
     const run = await runTransform('input/misc/bad-quote.csv', bytesStream('id,name\n1,"Ann"x"\n2,Bob\n'), { maxRejectedShare: 1 });
 

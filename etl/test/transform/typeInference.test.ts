@@ -1,5 +1,6 @@
-import { SAMPLE_ROWS } from '../../src/transform/inferSchema';
-import { bytesStream, expectClean, expectRows, runTransform } from './runTransform';
+import { Readable } from 'node:stream';
+import { SAMPLE_ROWS, SAMPLE_SEARCH_RECORDS } from '../../src/transform/inferSchema';
+import { bytesStream, expectClean, expectRows, runTransform, transformFailure } from './runTransform';
 
 /** Rows of a CSV by column, so each column's values read top to bottom next to their expected type. */
 function csvByColumn(columns: Record<string, readonly string[]>): string {
@@ -113,6 +114,35 @@ describe('transform: column type inference (the rule documented in inferSchema.t
     expect(run.rows).toHaveLength(SAMPLE_ROWS);
     expect(run.rows.at(-1)).toEqual({ n: 1.5 });
     expect(run.rejected).toHaveLength(500);
+  });
+
+  it(`looks for the sample among the first ${SAMPLE_SEARCH_RECORDS} records only, then types from what it found`, async () => {
+    // 100 good rows, then only ragged ones past the search limit, then good rows that would have been int64
+    const ragged = Array.from({ length: SAMPLE_SEARCH_RECORDS }, (_, index) => `${index},extra`);
+    const text = ['n', ...Array.from({ length: 100 }, (_, index) => `${index}.5`), ...ragged, '7', '8'].join('\n');
+    const run = await runTransform('input/types/mostly-ragged.csv', bytesStream(text));
+
+    expect(run.result.columns).toEqual([{ name: 'n', type: 'double' }]);
+    expect(run.rows).toHaveLength(102);
+    expect(run.rows.slice(-2)).toEqual([{ n: 7 }, { n: 8 }]);
+    expect(run.rejected).toHaveLength(SAMPLE_SEARCH_RECORDS);
+  });
+
+  it('does not hold a file of malformed records in memory while looking for a sample', async () => {
+    const lines = 20 * SAMPLE_SEARCH_RECORDS;
+    let pulled = 0;
+    async function* arrays(): AsyncGenerator<Buffer> {
+      for (let line = 0; line < lines; line += 1000) {
+        pulled += 1000;
+        yield Buffer.from(`${Array.from({ length: 1000 }, (_, index) => `[${line + index}]`).join('\n')}\n`);
+      }
+    }
+    const failure = await transformFailure('input/types/arrays.jsonl', Readable.from(arrays(), { objectMode: false }));
+
+    expect(failure.error.code).toBe('EMPTY_FILE');
+    expect(failure.error.message).toMatch(/^No columns found: none of the first \d+ records is an object with any key/);
+    // the search stopped near its limit instead of reading all 200,000 lines first
+    expect(pulled).toBeLessThan(2 * SAMPLE_SEARCH_RECORDS);
   });
 
   describe(`after the first ${SAMPLE_ROWS} rows the types are fixed`, () => {
