@@ -37,17 +37,25 @@ export async function processRecords<R>(source: TabularSource<R>, sinks: RecordS
   let target: Destination<R> | undefined;
   const counts = { recordsIn: 0, recordsOut: 0 };
 
-  const sampleable = (batch: RecordBatch<R>): R[] =>
-    batch.records.filter((record, index) => !batch.problems?.has(index) && source.isSampleable(record));
+  const sampleable = (record: R, index: number, batch: RecordBatch<R>): boolean =>
+    !batch.problems?.has(index) && source.isSampleable(record);
 
   const start = async (): Promise<Destination<R>> => {
-    const sample = held.flatMap(sampleable).slice(0, SAMPLE_ROWS);
+    // by record position, not by batch: the same file gets the same sample however its body was chunked
+    const sample: R[] = [];
+    let position = 0;
+    for (const batch of held) {
+      for (let index = 0; index < batch.records.length; index++, position++) {
+        if (sample.length === SAMPLE_ROWS || position === SAMPLE_SEARCH_RECORDS) break;
+        if (sampleable(batch.records[index]!, index, batch)) sample.push(batch.records[index]!);
+      }
+    }
     const columns = source.inferColumns(sample);
     if (columns.length === 0) {
       throw new DataError(
         'EMPTY_FILE',
-        `No columns found: none of the first ${searched} records is an object with any key. Each JSON line must be an ` +
-          'object with keys.',
+        `No columns found: none of the first ${Math.min(searched, SAMPLE_SEARCH_RECORDS)} records is an object with any ` +
+          'key. Each JSON line must be an object with keys.',
       );
     }
     const started = { parquet: sinks.openParquet(columns), columns, writeRow: source.rowWriter(columns) };
@@ -81,7 +89,7 @@ export async function processRecords<R>(source: TabularSource<R>, sinks: RecordS
       await writeBatch(batch, target);
     } else {
       held.push(batch);
-      sampled += sampleable(batch).length;
+      sampled += batch.records.filter((record, index) => sampleable(record, index, batch)).length;
       searched += batch.records.length;
       if (sampled >= SAMPLE_ROWS || searched >= SAMPLE_SEARCH_RECORDS) target = await start();
     }

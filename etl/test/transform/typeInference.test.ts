@@ -128,6 +128,15 @@ describe('transform: column type inference (the rule documented in inferSchema.t
     expect(run.rejected).toHaveLength(SAMPLE_SEARCH_RECORDS);
   });
 
+  it.each([64 * 1024, 1000])('takes the same sample whatever the chunking (%i-byte chunks) when it hits the search limit', async (chunkBytes) => {
+    // record 10,001 would make the column int64 if the sample were cut at a batch boundary instead of at the limit
+    const ragged = Array.from({ length: SAMPLE_SEARCH_RECORDS }, (_, index) => `${index},extra`);
+    const run = await runTransform('input/types/ragged-first.csv', bytesStream(['n', ...ragged, '7', '8'].join('\n'), chunkBytes));
+
+    expect(run.result.columns).toEqual([{ name: 'n', type: 'string' }]);
+    expect(run.rows).toEqual([{ n: '7' }, { n: '8' }]);
+  });
+
   it('does not hold a file of malformed records in memory while looking for a sample', async () => {
     const lines = 20 * SAMPLE_SEARCH_RECORDS;
     let pulled = 0;
