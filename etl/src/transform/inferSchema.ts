@@ -3,8 +3,9 @@
  *
  * Types come from a sample: the first 1,000 well-formed data rows of the file (rows that are malformed — wrong
  * number of fields, broken quotes, invalid JSON, a JSON line that is not an object — are skipped, not counted),
- * looked for among the first 10,000 records at most, so a file of mostly malformed rows is not held in memory while
- * the search goes on. The rule is deterministic: the same file always gets the same schema.
+ * looked for among the first 10,000 records and 16 Mi characters at most, so a file of mostly malformed rows is not
+ * held in memory while the search goes on (sampleSearch.ts). The rule is deterministic: the same file always gets the
+ * same schema.
  *
  * CSV / TSV / TXT — every value is text; the header row names the columns:
  * - An empty field is null. Values are not trimmed (" 42" is text, not a number).
@@ -39,8 +40,6 @@ import { INVALID, parseBooleanText, parseDoubleText, parseInt64Text, parseTimest
 import type { Column, ColumnType } from './types';
 
 export const SAMPLE_ROWS = 1000;
-/** Records (well-formed or not) among which the sample is looked for; they are held in memory until it is taken. */
-export const SAMPLE_SEARCH_RECORDS = 10 * SAMPLE_ROWS;
 
 /** Header names as column names: each must be non-blank and unique, else the file is a DataError BAD_HEADER. */
 export function checkHeader(header: readonly string[], line: number): string[] {

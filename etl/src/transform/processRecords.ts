@@ -1,8 +1,8 @@
 import { DataError } from '../errors';
-import { SAMPLE_ROWS, SAMPLE_SEARCH_RECORDS } from './inferSchema';
 import type { ParquetOutput } from './parquetOutput';
 import type { RecordBatch, RowWriter, TabularSource } from './records';
 import type { RejectedOutput } from './rejectedOutput';
+import { SampleSearch } from './sampleSearch';
 import type { Column } from './types';
 
 export interface RecordSinks {
@@ -25,37 +25,23 @@ interface Destination<R> {
 }
 
 /**
- * Holds back the first batches until they contain SAMPLE_ROWS well-formed records (ragged rows, bad quotes, lines
- * that are not JSON objects do not count) or SAMPLE_SEARCH_RECORDS records in all, infers the columns from the
- * well-formed ones, then writes every record in source order: into the Parquet row group, or to the rejected output
- * with its line and reason. Awaits only when an output asks to (a full row group, a full stream buffer).
+ * Holds back the first batches while the type sample is looked for (sampleSearch.ts), infers the columns from it,
+ * then writes every record in source order: into the Parquet row group, or to the rejected output with its line and
+ * reason. Awaits only when an output asks to (a full row group, a full stream buffer).
  */
 export async function processRecords<R>(source: TabularSource<R>, sinks: RecordSinks): Promise<ProcessedRecords> {
   const held: RecordBatch<R>[] = [];
-  let sampled = 0;
-  let searched = 0;
+  const search = new SampleSearch(source);
   let target: Destination<R> | undefined;
   const counts = { recordsIn: 0, recordsOut: 0 };
 
-  const sampleable = (record: R, index: number, batch: RecordBatch<R>): boolean =>
-    !batch.problems?.has(index) && source.isSampleable(record);
-
   const start = async (): Promise<Destination<R>> => {
-    // by record position, not by batch: the same file gets the same sample however its body was chunked
-    const sample: R[] = [];
-    let position = 0;
-    for (const batch of held) {
-      for (let index = 0; index < batch.records.length; index++, position++) {
-        if (sample.length === SAMPLE_ROWS || position === SAMPLE_SEARCH_RECORDS) break;
-        if (sampleable(batch.records[index]!, index, batch)) sample.push(batch.records[index]!);
-      }
-    }
-    const columns = source.inferColumns(sample);
+    const columns = source.inferColumns(search.sample);
     if (columns.length === 0) {
       throw new DataError(
         'EMPTY_FILE',
-        `No columns found: none of the first ${Math.min(searched, SAMPLE_SEARCH_RECORDS)} records is an object with any ` +
-          'key. Each JSON line must be an object with keys.',
+        `No columns found: none of the first ${search.records} records is an object with any key. Each JSON line must ` +
+          'be an object with keys.',
       );
     }
     const started = { parquet: sinks.openParquet(columns), columns, writeRow: source.rowWriter(columns) };
@@ -89,9 +75,7 @@ export async function processRecords<R>(source: TabularSource<R>, sinks: RecordS
       await writeBatch(batch, target);
     } else {
       held.push(batch);
-      sampled += batch.records.filter((record, index) => sampleable(record, index, batch)).length;
-      searched += batch.records.length;
-      if (sampled >= SAMPLE_ROWS || searched >= SAMPLE_SEARCH_RECORDS) target = await start();
+      if (search.add(batch)) target = await start();
     }
   }
   target ??= await start();

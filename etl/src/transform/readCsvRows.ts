@@ -137,7 +137,8 @@ function toBatch(
     lines.push(line);
   }
   const rawText = (index: number): string => csvRecordText(records[index]!, dialect);
-  return problems.size > 0 ? { records, lines, problems, rawText } : { records, lines, rawText };
+  const chars = (index: number): number => records[index]!.reduce((sum, field) => sum + field.length, 0);
+  return problems.size > 0 ? { records, lines, problems, rawText, chars } : { records, lines, rawText, chars };
 }
 
 /**
@@ -179,6 +180,7 @@ function withoutFirst(batch: RecordBatch<string[]>): RecordBatch<string[]> {
     lines: batch.lines.slice(1),
     problems,
     rawText: (index) => batch.rawText(index + 1),
+    chars: (index) => batch.chars(index + 1),
   };
 }
 

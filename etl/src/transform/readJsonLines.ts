@@ -12,7 +12,7 @@ interface JsonBatch extends RecordBatch<unknown> {
 
 function emptyBatch(): JsonBatch {
   const raws: string[] = [];
-  return { records: [], lines: [], problems: new Map(), raws, rawText: (index) => raws[index]! };
+  return { records: [], lines: [], problems: new Map(), raws, rawText: (index) => raws[index]!, chars: (index) => raws[index]!.length };
 }
 
 /**

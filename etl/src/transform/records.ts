@@ -9,6 +9,8 @@ export interface RecordBatch<R> {
   readonly problems?: ReadonlyMap<number, string>;
   /** Source text of a record for the rejected output (delimited text is re-serialised from its fields). */
   rawText(index: number): string;
+  /** Size of a record's source text in characters (delimited text: of its fields), without building it. */
+  chars(index: number): number;
 }
 
 /** Where a record's values go: column arrays of the row group being built, indexed by `row`. */

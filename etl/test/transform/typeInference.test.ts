@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { SAMPLE_ROWS, SAMPLE_SEARCH_RECORDS } from '../../src/transform/inferSchema';
+import { SAMPLE_ROWS } from '../../src/transform/inferSchema';
+import { SAMPLE_SEARCH_CHARS, SAMPLE_SEARCH_RECORDS } from '../../src/transform/sampleSearch';
 import { bytesStream, expectClean, expectRows, runTransform, transformFailure } from './runTransform';
 
 /** Rows of a CSV by column, so each column's values read top to bottom next to their expected type. */
@@ -152,6 +153,23 @@ describe('transform: column type inference (the rule documented in inferSchema.t
     expect(failure.error.message).toMatch(/^No columns found: none of the first \d+ records is an object with any key/);
     // the search stopped near its limit instead of reading all 200,000 lines first
     expect(pulled).toBeLessThan(2 * SAMPLE_SEARCH_RECORDS);
+  });
+
+  it('stops looking after SAMPLE_SEARCH_CHARS of text, so few huge malformed lines are not held either', async () => {
+    const line = `["${'x'.repeat(512 * 1024)}"]\n`;
+    let pulledChars = 0;
+    async function* hugeArrays(): AsyncGenerator<Buffer> {
+      for (let count = 0; count < 100; count++) {
+        pulledChars += line.length;
+        yield Buffer.from(line);
+      }
+    }
+    const failure = await transformFailure('input/types/huge-arrays.jsonl', Readable.from(hugeArrays(), { objectMode: false }));
+
+    expect(failure.error.code).toBe('EMPTY_FILE');
+    // 100 lines are 51 MB; the search ends once 16 Mi characters were looked at (32 lines), whatever the stream had buffered ahead
+    expect(failure.error.message).toContain('none of the first 32 records');
+    expect(pulledChars).toBeLessThan(SAMPLE_SEARCH_CHARS + 4 * line.length);
   });
 
   describe(`after the first ${SAMPLE_ROWS} rows the types are fixed`, () => {
