@@ -126,12 +126,16 @@ describe('files through the pipeline (us-east-1)', () => {
     expect(Items.filter((job) => !String(job.key).startsWith('input/'))).toEqual([]);
   });
 
-  test('a malformed file: FAILED with a reason, the raw object kept, nothing under processed/', async () => {
+  const LATIN1 = Buffer.from('id,city\n1,Café\n', 'latin1');
+  test.each([
+    ['not gzip under a .gz key', 'input/broken/garbage.csv.gz', Buffer.from('this is not gzip at all'), 'BAD_GZIP', /not gzip/],
+    ['a Latin-1 export', 'input/broken/export.csv', LATIN1, 'NOT_UTF8', new RegExp(`byte 0xE9 at offset ${LATIN1.indexOf(0xe9)} `)],
+  ] as const)('a malformed file (%s): FAILED with a reason, the raw object kept, nothing under processed/', async (_what, key, body, code, reason) => {
     const r = region('us-east-1');
-    const file = await upload(r, 'input/broken/garbage.csv.gz', 'this is not gzip at all');
+    const file = await upload(r, key, body);
     const job = await finishedJob(r, file.jobId);
-    expect(job).toMatchObject({ status: 'FAILED', error_code: 'BAD_GZIP' });
-    expect(String(job.error_message)).toMatch(/gzip/);
+    expect(job).toMatchObject({ status: 'FAILED', error_code: code });
+    expect(String(job.error_message)).toMatch(reason);
     const raw = await r.clients.s3.send(new HeadObjectCommand({ Bucket: r.outputs.bucketName, Key: file.key, VersionId: file.versionId }));
     expect(raw.ContentLength).toBe(file.body.byteLength);
     const processed = await r.clients.s3.send(new ListObjectsV2Command({ Bucket: r.outputs.bucketName, Prefix: 'processed/broken/' }));
