@@ -30,6 +30,9 @@ export interface WorkerResult {
   readonly parquetWriterMs: number;
 }
 
+/** What a runner measures; main() adds the mode, the time and the process-wide numbers. */
+type Measured = Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>;
+
 /** Same batch size as readCsvRows.ts (BATCH_CHARS). */
 const BATCH_CHARS = 64 * 1024;
 
@@ -66,7 +69,7 @@ function timeParquetWriter(): { ms: number } {
 }
 
 /** The Lambda path: processObject's transform() call with a file stream in place of the S3 GetObject body. */
-async function runTransform(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>> {
+async function runTransform(file: string): Promise<Measured> {
   const parquet = new CountingSink();
   const deadline = Date.now() + 15 * 60 * 1000;
   const result = await transform({
@@ -92,7 +95,7 @@ async function runTransform(file: string): Promise<Omit<WorkerResult, 'mode' | '
  * papaparse alone, fed exactly as readCsvRows feeds it (core Parser, sniffed dialect, ≥64 KB of text per call, the
  * unfinished record carried over), with the rows dropped.
  */
-async function runParse(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>> {
+async function runParse(file: string): Promise<Measured> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   let parser: Papa.Parser | undefined;
   let storedBytes = 0;
@@ -123,13 +126,13 @@ async function runParse(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' 
 }
 
 /** The floor: the file read to the end through a stream, chunks dropped. */
-async function runRead(file: string): Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>> {
+async function runRead(file: string): Promise<Measured> {
   let storedBytes = 0;
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) storedBytes += chunk.length;
   return { storedBytes, rows: 0, parquetBytes: 0 };
 }
 
-const RUNNERS: Record<WorkerMode, (file: string) => Promise<Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>>> = {
+const RUNNERS: Record<WorkerMode, (file: string) => Promise<Measured>> = {
   transform: runTransform,
   parse: runParse,
   read: runRead,

@@ -71,15 +71,9 @@ export function sniffDialect(sample: string, delimiter: string | undefined): Csv
   return { delimiter: meta.delimiter, newline: meta.linebreak as Newline };
 }
 
-interface PapaError {
-  row?: number;
-  code: string;
-  message: string;
-}
-
 interface PapaChunkResult {
   data: string[][];
-  errors: PapaError[];
+  errors: Papa.ParseError[];
   meta: { cursor: number };
 }
 
@@ -145,7 +139,7 @@ function toBatch(
  * A quote that is opened but not closed where it should be makes papaparse read on to the next quote, across line
  * breaks: the reason says which lines went into the one rejected record, so nobody mistakes them for a single row.
  */
-function badQuoting(error: PapaError, line: number, fields: readonly string[], character: string): string {
+function badQuoting(error: Papa.ParseError, line: number, fields: readonly string[], character: string): string {
   const reason =
     `bad quoting (${error.message}): a quoted field must be closed by a quote right before the delimiter or the ` +
     'line break, and quotes inside it must be doubled ("")';

@@ -30,8 +30,8 @@ export interface EtlFunctionProps {
   /** Concurrency the SQS poller may use; at most reservedConcurrency so no receive is throttled. */
   readonly maxConcurrency: number;
   readonly batchSize: number;
-  /** MB; also sets the CPU share (1,769 MB = one vCPU). @default 1769 */
-  readonly memorySize?: number;
+  /** MB; also sets the CPU share (1,769 MB = one vCPU). */
+  readonly memorySize: number;
   /** @default 30 */
   readonly logRetentionDays?: number;
   /**
@@ -112,7 +112,7 @@ export class EtlFunction extends Construct {
       role: this.role.arn,
       runtime: ETL_RUNTIME,
       handler: ETL_HANDLER,
-      memorySize: props.memorySize ?? 1769,
+      memorySize: props.memorySize,
       timeout: props.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       filename: code.path,
