@@ -7,7 +7,6 @@ import { etlReleaseCommand } from './etlReleaseCommand';
 import { etlVersionCommand } from './etlVersionCommand';
 import { guardCommand } from './guardCommand';
 import { lintWorkflowsCommand } from './lintWorkflowsCommand';
-import { localstackImageCommand } from './localstackImageCommand';
 import { driftReportCommand } from './driftReportCommand';
 import { matrixCommand } from './matrixCommand';
 import { planCommentCommand } from './planComment';
@@ -19,7 +18,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   guard: guardCommand,
   deploy: deployCommand,
   destroy: destroyCommand,
-  'localstack-image': localstackImageCommand,
   emulator: emulatorCommand,
   'etl-version': etlVersionCommand,
   'etl-release': etlReleaseCommand,

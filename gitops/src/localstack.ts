@@ -1,14 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 /** The last LocalStack image that runs without an auth token (later ones exit with code 55 without one). */
 export const LOCALSTACK_FREE_IMAGE = 'localstack/localstack:4.14.0';
 /** Current releases; they need LOCALSTACK_AUTH_TOKEN. */
 export const LOCALSTACK_CURRENT_IMAGE = 'localstack/localstack:latest';
-
-/** The service container's image: the current one when the repository has a token for it, else the free pinned one. */
-export function localstackImage(hasAuthToken: boolean): string {
-  return hasAuthToken ? LOCALSTACK_CURRENT_IMAGE : LOCALSTACK_FREE_IMAGE;
-}
 
 /** Services the stacks and the suite use; LocalStack reports each as "available" or "running" when usable. */
 const NEEDED = ['s3', 'sqs', 'dynamodb', 'lambda', 'events', 'iam', 'logs', 'cloudwatch', 'ec2', 'sts'];
@@ -30,12 +23,3 @@ export async function probeLocalstack(endpoint: string, fetchImpl: typeof fetch 
   return down.length === 0 ? { healthy: true } : { healthy: false, reason: `services not available: ${down.map((s) => `${s}=${services[s] ?? 'missing'}`).join(', ')}` };
 }
 
-/** Probes until healthy or `timeoutMs` passes (the container may still be starting); the last reason on failure. */
-export async function waitForLocalstack(endpoint: string, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<Probe> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const probe = await probeLocalstack(endpoint, fetchImpl);
-    if (probe.healthy || Date.now() >= deadline) return probe;
-    await sleep(2_000);
-  }
-}
