@@ -1,3 +1,4 @@
+import { applyMatrixCommand } from './applyMatrixCommand';
 import type { Command } from './command';
 import { deployCommand } from './deployCommand';
 import { destroyCommand } from './destroyCommand';
@@ -25,5 +26,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'lint-workflows': lintWorkflowsCommand,
   'drift-report': driftReportCommand,
   plan: planStackCommand,
+  'apply-matrix': applyMatrixCommand,
   'plan-comment': planCommentCommand,
 };

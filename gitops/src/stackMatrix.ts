@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
 import { stackName } from '../../infra/src/stacks/RegionalStack';
+import { GitopsError } from './errors';
 
 /** One environment × region: everything a matrix job needs to plan, deploy or destroy its stack. */
 export interface StackEntry {
@@ -31,4 +33,21 @@ export function stackEntries(environments: readonly Environment[]): StackEntry[]
 /** `strategy.matrix` for `fromJSON()`: one job per entry. */
 export function matrixJson(entries: readonly StackEntry[]): string {
   return JSON.stringify({ include: entries });
+}
+
+const matrixSchema = z.object({
+  include: z.array(z.object({ environment: z.string(), region: z.string(), stack: z.string(), ephemeral: z.boolean(), planRole: z.string(), deployRole: z.string() })),
+});
+
+/** A matrix handed from one job to the next (`--matrix` flags): the entries of {@link matrixJson}, checked. */
+export function parseMatrix(json: string, flag: string): StackEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new GitopsError(`${flag}: not JSON (${(error as Error).message}); pass the matrix output of npm run gitops -- matrix`);
+  }
+  const matrix = matrixSchema.safeParse(parsed);
+  if (!matrix.success) throw new GitopsError(`${flag}: not the matrix of npm run gitops -- matrix (${matrix.error.issues[0]?.path.join('.')}: ${matrix.error.issues[0]?.message})`);
+  return matrix.data.include;
 }
