@@ -51,6 +51,7 @@ test(
       aws_s3_bucket_server_side_encryption_configuration: 1,
       aws_s3_bucket_public_access_block: 1,
       aws_s3_bucket_ownership_controls: 1,
+      aws_s3_bucket_lifecycle_configuration: 1,
       aws_s3_bucket_policy: 1, // LocalStack evaluates conditions, so the TLS-only policy is there
       aws_iam_openid_connect_provider: 1,
       aws_iam_role: 4, // plan + dev, prod, staging deploy

@@ -102,6 +102,11 @@ describe('state bucket', () => {
       expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': false } } }),
     ]);
   });
+  test('saved plans (plans/) expire after 35 days, their old versions after 1; nothing else expires', () => {
+    expect(of('aws_s3_bucket_lifecycle_configuration').map((l) => l.rule)).toEqual([
+      [{ id: 'expire-saved-plans', status: 'Enabled', filter: [{ prefix: 'plans/' }], expiration: [{ days: 35 }], noncurrent_version_expiration: [{ noncurrent_days: 1 }] }],
+    ]);
+  });
   test('no DynamoDB lock table when no environment names one (S3 lockfile locking)', () => {
     expect(resources(json, 'aws_dynamodb_table')).toEqual([]);
   });
@@ -195,8 +200,19 @@ describe('permission policies', () => {
   describe('plan role', () => {
     const statements = roleStatements(json, 'analytics-plan');
 
-    test('read-only: only Get/List/Describe actions', () => {
-      expect(statements.flatMap(actionsOf).filter((a) => !/^[a-z0-9]+:(Get|List|Describe)/.test(a))).toEqual([]);
+    test('read-only but for saving plans: only Get/List/Describe actions, and s3:PutObject under plans/ alone', () => {
+      const writes = statements.filter((s) => actionsOf(s).some((a) => !/^[a-z0-9]+:(Get|List|Describe)/.test(a)));
+      expect(writes).toEqual([{ Sid: 'SavePlans', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [`arn:aws:s3:::${STATE_BUCKET}/plans/*/*`] }]);
+    });
+    test('can save a plan of any environment but write no state, and read no saved plan', () => {
+      const reach = (action: string, key: string) =>
+        statements.some((s) => actionsOf(s).includes(action) && resourcesOf(s).some((r) => globMatches(r, `arn:aws:s3:::${STATE_BUCKET}/${key}`)));
+      for (const env of environments) {
+        expect(reach('s3:PutObject', `plans/${env.name}/${env.name}-us-east-1/123-1.tfplan`)).toBe(true);
+        expect(reach('s3:GetObject', `plans/${env.name}/${env.name}-us-east-1/123-1.tfplan`)).toBe(false);
+        expect(reach('s3:PutObject', stateKey(env.name, 'us-east-1'))).toBe(false);
+        expect(reach('s3:PutObject', `${stateKey(env.name, 'us-east-1')}.tflock`)).toBe(false);
+      }
     });
     test('reads every environment’s state but takes no lock (plans run with -lock=false)', () => {
       expect(statements).toContainEqual(expect.objectContaining({ Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${STATE_BUCKET}/${stateKey('*', '*')}`] }));
@@ -226,6 +242,7 @@ describe('permission policies', () => {
       const condition = statement.Condition ?? {};
       if (resource === `arn:aws:s3:::${STATE_BUCKET}`) return 'state bucket (list)';
       if (resource.startsWith(`arn:aws:s3:::${STATE_BUCKET}/analytics/${name}/`)) return 'own state';
+      if (resource === `arn:aws:s3:::${STATE_BUCKET}/plans/${name}/*` && actionsOf(statement).join() === 's3:GetObject') return 'own saved plans (read)';
       if (resource === `arn:aws:s3:::analytics-bucket-*-${env.suffix}/*` && env.ephemeral) return 'objects of its raw buckets, emptied on destroy';
       if (resource === '*' && statement.Sid === 'DescribeOnlyOnStar' && actionsOf(statement).every((a) => /^(ec2|logs):Describe/.test(a))) return 'describe needs *';
       if (resource === '*' && actionsOf(statement).join() === 'lambda:CreateEventSourceMapping' && condition.ArnLike?.['lambda:FunctionArn'] === `arn:aws:lambda:*:${ACCOUNT}:function:analytics-etl-*-${env.suffix}`) {
@@ -256,6 +273,15 @@ describe('permission policies', () => {
       const state = `arn:aws:s3:::${STATE_BUCKET}/${stateKey(name, '*')}`;
       expect(statements).toContainEqual(expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject'], Resource: [state, `${state}.tflock`] }));
       expect(statements).toContainEqual(expect.objectContaining({ Action: ['s3:DeleteObject'], Resource: [`${state}.tflock`] }));
+    });
+
+    test("saved plans: reads its own environment's, no other's, and writes none", () => {
+      const reach = (action: string, key: string) =>
+        statements.some((s) => actionsOf(s).includes(action) && resourcesOf(s).some((r) => globMatches(r, `arn:aws:s3:::${STATE_BUCKET}/${key}`)));
+      for (const other of environments) {
+        const saved = `plans/${other.name}/${other.name}-${regions[0]}/123-1.tfplan`;
+        expect({ saved, read: reach('s3:GetObject', saved), write: reach('s3:PutObject', saved) }).toEqual({ saved, read: other.name === name, write: false });
+      }
     });
 
     test('iam:PassRole only of its ETL role to Lambda (and its flow-log role, which CreateFlowLogs checks)', () => {

@@ -1,7 +1,8 @@
 /**
- * What the GitHub workflows may do in an account: the plan role reads, each deploy role manages its own
- * environment's regional stacks. Built from the same names the regional stacks use (config/names.ts) with `*` for
- * the region (and, for the plan role, the suffix), so a renamed resource cannot drift out of its role's reach.
+ * What the GitHub workflows may do in an account: the plan role reads (and saves plans for the apply jobs), each
+ * deploy role manages its own environment's regional stacks. Built from the same names the regional stacks use
+ * (config/names.ts) with `*` for the region (and, for the plan role, the suffix), so a renamed resource cannot drift
+ * out of its role's reach.
  *
  * Every action is listed (no `service:*`). Resources are the platform's names; the exceptions, each in its
  * statement: EC2 Describe* and logs:DescribeLogGroups (AWS supports no resource there), EC2 creates and changes
@@ -11,6 +12,7 @@
 import type { Environment } from '../config/loadEnvironments';
 import { regionalNames, type RegionalNames } from '../config/names';
 import type { PolicyStatement } from '../constructs/policyDocument';
+import { savedPlansPrefix } from '../constructs/StateStore';
 import { APPLICATION_TAG, stateKey } from '../stacks/RegionalStack';
 import type { BootstrapAccount } from './accounts';
 
@@ -185,21 +187,27 @@ function regionsOf(environments: readonly Environment[]): string[] {
   return [...new Set(environments.flatMap((env) => env.regions.map((r) => r.name)))].sort();
 }
 
-/** The plan role: read every environment's state (plans run with -lock=false) and refresh every regional stack. */
+/**
+ * The plan role: read every environment's state (plans run with -lock=false), refresh every regional stack, and
+ * save plans for the deploy jobs (write only; the deploy job checks the plan's digest, since pull-request plans hold
+ * this role too).
+ */
 export function planRoleStatements(account: BootstrapAccount): PolicyStatement[] {
   const bucket = `arn:aws:s3:::${account.state.bucket}`;
   const regions = regionsOf(account.environments);
   return [
     allow('ListStateBucket', ['s3:ListBucket'], [bucket]),
     allow('ReadState', ['s3:GetObject'], [`${bucket}/${stateKey('*', '*')}`]),
+    allow('SavePlans', ['s3:PutObject'], [`${bucket}/${savedPlansPrefix('*')}*`]),
     allow('DescribeOnlyOnStar', DESCRIBE_ONLY_ON_STAR, ['*'], inRegions(regions)),
     ...managedStatements(regionalNames('*', '*'), account.account, regions, 'Read'),
   ];
 }
 
 /**
- * One environment's deploy role: its own state (read, write, lockfile or lock table), its own regional stacks'
- * resources (names ending in `-<suffix>`, in its regions), and iam:PassRole of the two service roles it makes.
+ * One environment's deploy role: its own state (read, write, lockfile or lock table), its own saved plans (read),
+ * its own regional stacks' resources (names ending in `-<suffix>`, in its regions), and iam:PassRole of the two
+ * service roles it makes.
  */
 export function deployRoleStatements(account: BootstrapAccount, env: Environment): PolicyStatement[] {
   const bucket = `arn:aws:s3:::${account.state.bucket}`;
@@ -215,6 +223,7 @@ export function deployRoleStatements(account: BootstrapAccount, env: Environment
     allow('ListStateBucket', ['s3:ListBucket'], [bucket]),
     allow('ReadWriteOwnState', ['s3:GetObject', 's3:PutObject'], [state, `${state}.tflock`]),
     allow('ReleaseStateLock', ['s3:DeleteObject'], [`${state}.tflock`]),
+    allow('ReadOwnSavedPlans', ['s3:GetObject'], [`${bucket}/${savedPlansPrefix(env.name)}*`]),
     ...(lockTable
       ? [allow('StateLockTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [`arn:aws:dynamodb:${account.state.region}:${account.account}:table/${lockTable}`])]
       : []),
