@@ -6,6 +6,7 @@ import { emulatorCommand } from './emulatorCommand';
 import { etlFetchCommand } from './etlFetchCommand';
 import { etlReleaseCommand } from './etlReleaseCommand';
 import { etlVersionCommand } from './etlVersionCommand';
+import { gateCommand } from './gateCommand';
 import { guardCommand } from './guardCommand';
 import { lintWorkflowsCommand } from './lintWorkflowsCommand';
 import { driftReportCommand } from './driftReportCommand';
@@ -17,6 +18,7 @@ import { planStackCommand } from './planStack';
 export const COMMANDS: Readonly<Record<string, Command>> = {
   matrix: matrixCommand,
   guard: guardCommand,
+  gate: gateCommand,
   deploy: deployCommand,
   destroy: destroyCommand,
   emulator: emulatorCommand,

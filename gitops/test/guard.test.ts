@@ -43,6 +43,14 @@ describe('gitops guard (as a workflow step)', () => {
       ['dev-ap-southeast-1', 'arn:aws:iam::123456789012:role/analytics-deploy-dev'],
     ]);
     expect(run.summary).toContain('destroy dev (suffix `dev`)');
+    expect(run.summary).not.toContain('skipped');
+  });
+
+  test('a deploy that skips the integration suite says so in the run summary', async () => {
+    const run = await runAsStep(['guard', '--action', 'deploy', '--suffix', 'dev', '--skip-integration', 'true']);
+    expect(run.code).toBe(0);
+    expect(run.summary).toContain('The integration suite was **skipped** on request (input `skip-integration`)');
+    expect((await runAsStep(['guard', '--action', 'deploy', '--suffix', 'dev', '--skip-integration', 'yes'])).summary).toMatch(/--skip-integration yes: use true or false/);
   });
 
   test('a refusal fails the step, sets no outputs and explains itself in the job summary', async () => {

@@ -166,9 +166,12 @@ export async function apply(dir: string, options: RunOptions & { readonly planFi
   return checked(dir, args, await run(dir, args, options));
 }
 
-/** `terraform destroy -auto-approve`; throws with terraform's diagnostics on failure. */
-export async function destroy(dir: string, options: RunOptions = {}): Promise<TerraformResult> {
-  const args = ['destroy', '-input=false', '-no-color', '-auto-approve'];
+/**
+ * `terraform destroy -auto-approve`; throws with terraform's diagnostics on failure. `lockTimeout` (e.g. `30m`) waits
+ * that long for a state lock another run holds, instead of failing at once.
+ */
+export async function destroy(dir: string, options: RunOptions & { readonly lockTimeout?: string } = {}): Promise<TerraformResult> {
+  const args = ['destroy', '-input=false', '-no-color', '-auto-approve', ...(options.lockTimeout ? [`-lock-timeout=${options.lockTimeout}`] : [])];
   return checked(dir, args, await run(dir, args, options));
 }
 
