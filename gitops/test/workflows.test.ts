@@ -26,6 +26,9 @@ type Job = {
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   strategy?: { matrix: unknown; 'fail-fast'?: boolean };
   steps?: Step[];
+  services?: Record<string, { image?: string; options?: string }>;
+  secrets?: unknown;
+  outputs?: Record<string, string>;
 };
 type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
 
@@ -41,9 +44,22 @@ const allSteps = [
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : ([] as string[]).concat(job.needs));
 const assumesRole = (job: Job) => (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 const callsDeployWorkflow = (job: Job) => job.uses === './.github/workflows/deploy-environment.yml';
+const callsIntegration = (job: Job) => job.uses === './.github/workflows/integration.yml';
+const reusableName = (job: Job) => (job.uses?.startsWith('./.github/workflows/') ? path.basename(job.uses) : undefined);
+/** A job's own needs and theirs, within its workflow. */
+function upstream(wf: Workflow, id: string, seen = new Set<string>()): Set<string> {
+  for (const need of needsOf(wf.jobs[id]!)) {
+    if (seen.has(need)) continue;
+    seen.add(need);
+    upstream(wf, need, seen);
+  }
+  return seen;
+}
+/** Where a reusable workflow's jobs are called from: [caller file, caller job id]. */
+const callersOf = (file: string) => allJobs.filter(({ job }) => reusableName(job) === file).map(({ file: caller, id }) => ({ file: caller, id }));
 
 test('the expected workflows exist', () => {
-  expect(Object.keys(workflows).sort()).toEqual(['deploy-environment.yml', 'deploy-ephemeral.yml', 'deploy.yml', 'destroy.yml', 'drift.yml', 'etl-release.yml', 'pull-request.yml']);
+  expect(Object.keys(workflows).sort()).toEqual(['deploy-environment.yml', 'deploy-ephemeral.yml', 'deploy.yml', 'destroy.yml', 'drift.yml', 'etl-release.yml', 'integration.yml', 'pull-request.yml']);
 });
 
 test('actionlint and action-validator report nothing', async () => {
@@ -75,6 +91,11 @@ describe('security', () => {
     expect(terraform[0]!.step.with).toMatchObject({ terraform_wrapper: false, terraform_version: '1.11.4' });
   });
 
+  test('Node 22 (the Lambda runtime nodejs22.x) for every job', () => {
+    const node = setupAction.runs.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!;
+    expect(node.with).toMatchObject({ 'node-version': 22 });
+  });
+
   test('every job that runs steps has a timeout', () => {
     for (const { file, id, job } of allJobs.filter(({ job }) => job.steps)) expect({ file, id, timeout: typeof job['timeout-minutes'] }).toEqual({ file, id, timeout: 'number' });
   });
@@ -84,7 +105,7 @@ describe('security', () => {
       'id-token': (job) => assumesRole(job) || callsDeployWorkflow(job),
       'pull-requests': (_job, file, id) => file === 'pull-request.yml' && id === 'comment',
       issues: (_job, file, id) => file === 'drift.yml' && id === 'report',
-      contents: (_job, file, id) => file === 'etl-release.yml' && id === 'publish',
+      contents: (job, file, id) => (file === 'etl-release.yml' && id === 'publish') || reusableName(job) === 'etl-release.yml',
     };
     for (const { file, id, job } of allJobs) {
       for (const [scope, level] of Object.entries(job.permissions ?? {})) {
@@ -111,18 +132,40 @@ describe('security', () => {
     expect(roleIn('destroy.yml', 'destroy')).toBe('${{ matrix.deployRole }}');
   });
 
+  test('no install script runs where a role can be assumed: every npm ci is --ignore-scripts', () => {
+    const installs = allSteps.filter(({ step }) => /\bnpm (ci|install)\b/.test(step.run ?? ''));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const { where, run } of installs.map(({ where, step }) => ({ where, run: step.run!.trim() }))) expect({ where, run }).toEqual({ where, run: 'npm ci --ignore-scripts' });
+    // every job installs through the setup action, the one place that runs npm ci
+    for (const { file, id, job } of allJobs.filter(({ job }) => job.steps)) expect({ file, id, setup: job.steps!.some((s) => s.uses === './.github/actions/setup') }).toEqual({ file, id, setup: true });
+  });
+
+  test('no secrets: inherit; a reusable workflow gets only the secrets it declares', () => {
+    for (const { file, id, job } of allJobs.filter(({ job }) => job.uses)) {
+      expect({ file, id, inherit: job.secrets === 'inherit' }).toEqual({ file, id, inherit: false });
+      const called = workflows[reusableName(job)!]!.on.workflow_call as { secrets?: Record<string, unknown> };
+      for (const name of Object.keys((job.secrets as Record<string, string> | undefined) ?? {})) expect({ file, id, declared: Object.hasOwn(called.secrets ?? {}, name) }).toEqual({ file, id, declared: true });
+    }
+  });
+
+  test('saved plans (state and every value, sensitive ones too) never go into an artifact', () => {
+    const uploads = allSteps.filter(({ step }) => step.uses?.startsWith('actions/upload-artifact@'));
+    expect(uploads.length).toBeGreaterThan(5);
+    for (const { where, step } of uploads) expect({ where, path: String(step.with?.path) }).toEqual({ where, path: expect.not.stringMatching(/tfplan|\/stacks\/\$\{\{/) });
+  });
+
   test('expressions reach run: only through env (no template injection into the shell)', () => {
     for (const { where, step } of allSteps) if (step.run) expect({ where, run: step.run }).not.toEqual({ where, run: expect.stringContaining('${{') });
   });
 });
 
 describe('steps', () => {
-  test('every run: is npm ci, an npm script of package.json, or pip install of a pinned version', () => {
+  test('every run: is npm ci --ignore-scripts, an npm script of package.json, or pip install of a pinned version', () => {
     const runs = allSteps.filter(({ step }) => step.run).map(({ where, step }) => ({ where, run: step.run!.trim() }));
     expect(runs.length).toBeGreaterThan(20);
     for (const { where, run } of runs) {
       const script = /^npm run ([\w:-]+)(?: -- .*)?$/.exec(run)?.[1];
-      const ok = run === 'npm ci' || (script !== undefined && scripts.includes(script)) || /^pip install "[\w[\]-]+==\d+(\.\d+)*"$/.test(run);
+      const ok = run === 'npm ci --ignore-scripts' || (script !== undefined && scripts.includes(script)) || /^pip install "[\w[\]-]+==\d+(\.\d+)*"$/.test(run);
       expect({ where, run, ok }).toEqual({ where, run, ok: true });
     }
   });
@@ -134,78 +177,166 @@ describe('steps', () => {
   });
 });
 
-describe('job graph', () => {
-  const pr = workflows['pull-request.yml']!.jobs;
-
-  test('pull request: tests and the integration suite gate every plan; the comment follows the plans', () => {
-    expect(needsOf(pr.plan!)).toEqual(expect.arrayContaining(['test', 'integration']));
-    expect(needsOf(pr.comment!)).toContain('plan');
-    expect(pr.test!.steps!.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['npm run typecheck', 'npm run test:unit', 'npm run synth']));
-    expect(pr.integration!.steps!.map((s) => s.run)).toContain('npm run test:integration');
-  });
-
-  test('pull request: LocalStack as a service container, moto when it cannot run', () => {
-    expect(pr.integration!).toMatchObject({ services: { localstack: { image: '${{ needs.localstack-image.outputs.image }}', ports: ['4566:4566'] } } });
-    const steps = pr.integration!.steps!;
-    expect(steps.find((s) => s.run === 'npm run test:integration')!.env).toEqual({ AWS_ENDPOINT_URL: '${{ steps.emulator.outputs.endpoint }}' });
-    expect(steps.find((s) => s.run?.startsWith('pip install "moto[server]'))!.if).toBe("steps.emulator.outputs.emulator == 'moto'");
-  });
-
-  test('matrices come from gitops steps, never from a list in the YAML', () => {
-    const matrixJobs = allJobs.filter(({ job }) => job.strategy);
-    expect(matrixJobs.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-environment.yml deploy', 'deploy-environment.yml plan', 'destroy.yml destroy', 'drift.yml plan', 'pull-request.yml plan']);
-    for (const { file, id, job } of matrixJobs) {
-      const [, producer, output] = /^\$\{\{ fromJSON\(needs\.([\w-]+)\.outputs\.(\w+)\) \}\}$/.exec(String(job.strategy!.matrix)) ?? [];
-      expect({ file, id, producer }).toEqual({ file, id, producer: expect.any(String) });
-      expect(needsOf(job)).toContain(producer);
-      const producerJob = workflows[file]!.jobs[producer!]!;
-      const [, stepId] = /^\$\{\{ steps\.([\w-]+)\.outputs\.(\w+) \}\}$/.exec(String((producerJob as { outputs: Record<string, string> }).outputs[output!])) ?? [];
-      expect(producerJob.steps!.find((s) => s.id === stepId)!.run).toMatch(/^npm run gitops -- (matrix|guard) /);
-      expect(job.strategy!['fail-fast']).toBe(false);
+describe('runner behaviour', () => {
+  test('no service container with --no-healthcheck: the runner cannot read its health and fails the job before any step', () => {
+    for (const { file, id, job } of allJobs) {
+      for (const [name, service] of Object.entries(job.services ?? {})) expect({ file, id, name, options: service.options ?? '' }).toEqual({ file, id, name, options: expect.not.stringContaining('--no-healthcheck') });
     }
   });
 
-  test('protected deploys apply the plan a read-only job made before the approval', () => {
-    const reusable = workflows['deploy-environment.yml']!.jobs;
-    expect(reusable.plan!.if).toBe('inputs.reviewed-plan');
-    expect(reusable.plan!.environment).toBeUndefined();
-    expect(reusable.plan!.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm run gitops -- plan --stack "$STACK" --out plans', 'npm run gitops -- plan-comment --plans plans --artifact "saved-plan-<stack>"']);
-    expect(reusable.plan!.steps!.at(-1)!.with).toMatchObject({ name: 'saved-plan-${{ matrix.stack }}' });
-    expect(reusable.deploy!.steps!.find((s) => s.with?.name === 'saved-plan-${{ matrix.stack }}')).toMatchObject({ if: 'inputs.reviewed-plan', with: { path: 'cdktf.out/stacks/${{ matrix.stack }}' } });
-    expect(needsOf(reusable.deploy!)).toEqual(['regions', 'plan']);
-    for (const job of Object.values(workflows['deploy.yml']!.jobs).filter(callsDeployWorkflow)) expect(job.with!['reviewed-plan']).toBe(true);
-    expect(workflows['deploy-ephemeral.yml']!.jobs.deploy!.with!['reviewed-plan']).toBeUndefined();
+  test('never always(): it also runs after a cancellation (a newer push) and would report failures that did not happen', () => {
+    for (const file of workflowPaths) expect({ file, always: /always\(\)/.test(source(file)) }).toEqual({ file, always: false });
   });
 
-  test('merge to main deploys every non-ephemeral environment, in its declared order, from one synth', () => {
-    const deploy = workflows['deploy.yml']!;
+  test('the jobs that run after a failure are exactly these, each with !cancelled()', () => {
+    const afterFailure = allJobs.filter(({ job }) => /!cancelled\(\)/.test(job.if ?? ''));
+    expect(afterFailure.map(({ file, id }) => `${file} ${id}`).sort()).toEqual([
+      'deploy-environment.yml deploy',
+      'deploy-environment.yml select',
+      'deploy-ephemeral.yml deploy',
+      'deploy.yml gate',
+      'drift.yml report',
+      'pull-request.yml comment',
+    ]);
+  });
+});
+
+describe('job graph', () => {
+  const pr = workflows['pull-request.yml']!.jobs;
+  const deploy = workflows['deploy.yml']!;
+  const reusable = workflows['deploy-environment.yml']!.jobs;
+
+  test('pull request: tests, then the integration suite gate every plan; the comment follows the plans', () => {
+    expect(needsOf(pr.plan!)).toEqual(expect.arrayContaining(['test', 'integration']));
+    expect(needsOf(pr.comment!)).toEqual(['test', 'integration', 'plan']);
+    expect(pr.test!.steps!.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(['npm run typecheck', 'npm run test:unit', 'npm run synth']));
+  });
+
+  test('one integration gate: pull requests, merges and ephemeral deploys call the same reusable workflow with the ETL zip of their run', () => {
+    const calls = allJobs.filter(({ job }) => callsIntegration(job));
+    expect(calls.map(({ file }) => file).sort()).toEqual(['deploy-ephemeral.yml', 'deploy.yml', 'pull-request.yml']);
+    for (const { file, job } of calls) {
+      expect({ file, with: job.with, secrets: job.secrets }).toEqual({ file, with: { 'etl-artifact': 'etl-dist' }, secrets: { LOCALSTACK_AUTH_TOKEN: '${{ secrets.LOCALSTACK_AUTH_TOKEN }}' } });
+      const producer = [...upstream(workflows[file]!, calls.find((c) => c.file === file)!.id)].map((id) => workflows[file]!.jobs[id]!);
+      expect({ file, uploads: producer.some((j) => (j.steps ?? []).some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.name === 'etl-dist')) }).toEqual({ file, uploads: true });
+    }
+    const suite = workflows['integration.yml']!.jobs.integration!;
+    expect(suite.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.with).toEqual({ name: '${{ inputs.etl-artifact }}', path: 'etl/dist' });
+    expect(suite.steps!.find((s) => s.run === 'npm run test:integration:built')!.env).toEqual({ AWS_ENDPOINT_URL: '${{ steps.emulator.outputs.endpoint }}' });
+  });
+
+  test('LocalStack is started by a step that reads the token itself; moto when it cannot run', () => {
+    const suite = workflows['integration.yml']!.jobs.integration!;
+    expect(suite.services).toBeUndefined();
+    const emulator = suite.steps!.find((s) => s.id === 'emulator')!;
+    expect(emulator).toEqual({ id: 'emulator', run: 'npm run gitops -- emulator', env: { LOCALSTACK_AUTH_TOKEN: '${{ secrets.LOCALSTACK_AUTH_TOKEN }}' } });
+    expect(suite.steps!.find((s) => s.run?.startsWith('pip install "moto[server]'))!.if).toBe("steps.emulator.outputs.emulator == 'moto'");
+  });
+
+  test('every job that assumes a deploy role depends, directly or through its callers, on a successful integration job of the same run', () => {
+    // destroy removes an ephemeral copy: there is nothing to test end to end first
+    const exempt = new Set(['destroy.yml destroy']);
+    const deployJobs = allJobs.filter(({ file, id, job }) => (job.steps ?? []).some((s) => s.with?.['role-to-assume'] === '${{ matrix.deployRole }}') && !exempt.has(`${file} ${id}`));
+    expect(deployJobs.map(({ file, id }) => `${file} ${id}`)).toEqual(['deploy-environment.yml deploy']);
+    const callers = callersOf('deploy-environment.yml');
+    expect(callers.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-ephemeral.yml deploy', 'deploy.yml prod', 'deploy.yml staging']);
+    for (const { file, id } of callers) {
+      const wf = workflows[file]!;
+      const chain = [id, ...upstream(wf, id)];
+      const gate = chain.find((job) => callsIntegration(wf.jobs[job]!));
+      expect({ file, id, gate }).toEqual({ file, id, gate: expect.any(String) });
+      // a job on the way that overrides the default success() check must demand the gate's success itself
+      for (const job of chain.filter((j) => /cancelled\(\)|failure\(\)/.test(wf.jobs[j]!.if ?? ''))) {
+        expect({ file, job, if: wf.jobs[job]!.if }).toEqual({ file, job, if: expect.stringContaining(`needs.${gate}.result == 'success'`) });
+      }
+    }
+    // the one way around it is an explicit input of the ephemeral deploy, recorded by the guard in the summary
+    const ephemeral = workflows['deploy-ephemeral.yml']!;
+    expect(ephemeral.jobs.integration!.if).toBe('${{ !inputs.skip-integration }}');
+    expect(ephemeral.jobs.deploy!.if).toContain("inputs.skip-integration && needs.integration.result == 'skipped'");
+    expect(ephemeral.jobs.guard!.steps!.find((s) => s.id === 'guard')!.run).toContain('--skip-integration "$SKIP_INTEGRATION"');
+  });
+
+  test('merge: build + synth once → integration → ETL release → environments in their declared order; a stopped gate says so', () => {
     expect(Object.keys(deploy.on)).toEqual(['push']);
     const environments = loadEnvironments(path.join(root, 'environments')).filter((env) => !env.ephemeral);
     const calls = Object.entries(deploy.jobs).filter(([, job]) => callsDeployWorkflow(job));
     expect(calls.map(([, job]) => job.with!.environment).sort()).toEqual(environments.map((env) => env.name).sort());
     for (const env of environments) {
       const [id, job] = calls.find(([, job]) => job.with!.environment === env.name)!;
-      const previous = env.deployAfter ? calls.find(([, job]) => job.with!.environment === env.deployAfter)![0] : 'build';
-      expect({ id, needs: needsOf(job) }).toEqual({ id, needs: [previous] });
+      expect({ id, reviewed: job.with!['reviewed-plan'] }).toEqual({ id, reviewed: true });
+      const previous = env.deployAfter ? calls.find(([, job]) => job.with!.environment === env.deployAfter)![0] : undefined;
+      const chain = upstream(deploy, id);
+      // merge order: the ETL version is released before any environment can deploy it
+      expect({ id, chain: [...chain].sort() }).toEqual({ id, chain: expect.arrayContaining(['build', 'integration', 'etl-release', ...(previous ? [previous] : [])]) });
+      if (previous) expect(needsOf(job)).toContain(previous);
     }
     expect(environments.find((env) => env.name === 'prod')!.deployAfter).toBe('staging');
-    // one merge's deploy at a time, so an older commit is never applied after a newer one
-    expect(deploy.concurrency).toEqual({ group: 'deploy-main', 'cancel-in-progress': false });
+    expect(deploy.jobs['etl-release']).toMatchObject({ uses: './.github/workflows/etl-release.yml', needs: 'integration' });
+    expect(needsOf(deploy.jobs.gate!)).toEqual(['build', 'integration', 'etl-release']);
+    expect(deploy.jobs.gate!.steps!.at(-1)).toEqual({ run: 'npm run gitops -- gate --needs "$NEEDS" --stops "The deploy to staging and prod"', env: { NEEDS: '${{ toJSON(needs) }}' } });
   });
 
-  test('each deploy job: its environment, its concurrency group, never cancelled, outputs to the summary', () => {
-    const job = workflows['deploy-environment.yml']!.jobs.deploy!;
+  test('merges are never held behind prod approval: no run-wide concurrency; docs-only pushes deploy nothing', () => {
+    expect(deploy.concurrency).toBeUndefined();
+    expect((deploy.on.push as { 'paths-ignore': string[] })['paths-ignore']).toEqual(['**.md', 'docs/**', 'LICENSE']);
+  });
+
+  test('an older commit is never applied over a newer one: one apply per stack at a time, each applies a saved plan and checks the order', () => {
+    const job = reusable.deploy!;
     expect(job.environment).toBe('${{ inputs.environment }}');
     expect(job.concurrency).toEqual({ group: 'deploy-${{ matrix.stack }}', 'cancel-in-progress': false });
+    // the order check compares with the commit last applied to the stack: it needs the history
+    expect(job.steps!.find((s) => s.uses?.startsWith('actions/checkout@'))!.with).toMatchObject({ 'fetch-depth': 0 });
     expect(job.steps!.slice(-2)).toEqual([
-      { if: 'inputs.reviewed-plan', run: 'npm run gitops -- deploy --stack "$STACK" --saved-plan', env: { STACK: '${{ matrix.stack }}' } },
+      { if: 'inputs.reviewed-plan', run: 'npm run gitops -- deploy --stack "$STACK" --saved-plan plans', env: { STACK: '${{ matrix.stack }}' } },
       { if: '${{ !inputs.reviewed-plan }}', run: 'npm run gitops -- deploy --stack "$STACK"', env: { STACK: '${{ matrix.stack }}' } },
     ]);
-    const destroy = workflows['destroy.yml']!.jobs.destroy!;
-    expect(destroy.concurrency).toEqual(job.concurrency);
   });
 
-  test('destroy: two required inputs, and nothing runs before the guard', () => {
+  test('protected deploys: read-only plan → only stacks with changes get an apply job (and an approval request), decided per stack', () => {
+    expect(reusable.plan!.if).toBe('inputs.reviewed-plan');
+    expect(reusable.plan!.environment).toBeUndefined();
+    expect(reusable.plan!.steps!.map((s) => s.run).filter(Boolean)).toEqual([
+      'npm run gitops -- plan --stack "$STACK" --out plans --save',
+      'npm run gitops -- plan-comment --plans plans --artifact "plan-<stack>" --compare-reviewed',
+    ]);
+    expect(reusable.plan!.steps!.at(-1)!.with).toMatchObject({ name: 'plan-${{ matrix.stack }}', path: 'plans/', 'retention-days': 35 });
+    expect(reusable.select!.steps!.at(-1)).toEqual({ id: 'select', run: 'npm run gitops -- apply-matrix --plans plans --matrix "$MATRIX"', env: { MATRIX: '${{ needs.regions.outputs.matrix }}' } });
+    expect(reusable.select!.if).toContain("needs.regions.result == 'success'");
+    expect(needsOf(reusable.deploy!)).toEqual(['regions', 'plan', 'select']);
+    expect(reusable.deploy!.if).toContain("needs.select.outputs.count != '0'");
+    expect(String(reusable.deploy!.strategy!.matrix)).toBe('${{ fromJSON(needs.select.outputs.matrix || needs.regions.outputs.matrix) }}');
+    expect(reusable.deploy!.steps!.find((s) => s.with?.name === 'plan-${{ matrix.stack }}')).toMatchObject({ if: 'inputs.reviewed-plan', with: { path: 'plans' } });
+    expect(workflows['deploy-ephemeral.yml']!.jobs.deploy!.with!['reviewed-plan']).toBeUndefined();
+  });
+
+  test('every job that names a GitHub environment runs after a check, in a job without one, that the environment exists with its branch policy', () => {
+    for (const { file, id, job } of allJobs.filter(({ job }) => job.environment)) {
+      const wf = workflows[file]!;
+      const checks = [...upstream(wf, id)].filter((need) => (wf.jobs[need]!.steps ?? []).some((s) => s.run?.startsWith('npm run gitops -- environment-check ')));
+      expect({ file, id, checked: checks.length > 0 }).toEqual({ file, id, checked: true });
+      for (const check of checks) expect({ file, check, environment: wf.jobs[check]!.environment }).toEqual({ file, check, environment: undefined });
+    }
+  });
+
+  test('matrices come from gitops steps, never from a list in the YAML', () => {
+    const matrixJobs = allJobs.filter(({ job }) => job.strategy);
+    expect(matrixJobs.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-environment.yml deploy', 'deploy-environment.yml plan', 'destroy.yml destroy', 'drift.yml plan', 'pull-request.yml plan']);
+    for (const { file, id, job } of matrixJobs) {
+      const producers = [...String(job.strategy!.matrix).matchAll(/needs\.([\w-]+)\.outputs\.(\w+)/g)].map((m) => [m[1]!, m[2]!] as const);
+      expect({ file, id, producers: producers.length > 0 }).toEqual({ file, id, producers: true });
+      for (const [producer, output] of producers) {
+        expect(needsOf(job)).toContain(producer);
+        const producerJob = workflows[file]!.jobs[producer]!;
+        const [, stepId] = /^\$\{\{ steps\.([\w-]+)\.outputs\.(\w+) \}\}$/.exec(String(producerJob.outputs![output])) ?? [];
+        expect(producerJob.steps!.find((s) => s.id === stepId)!.run).toMatch(/^npm run gitops -- (matrix|guard|apply-matrix) /);
+      }
+      expect(job.strategy!['fail-fast']).toBe(false);
+    }
+  });
+
+  test('destroy: two required inputs, nothing runs before the guard, never cancelled by a later dispatch', () => {
     const destroy = workflows['destroy.yml']!;
     expect(destroy.on).toEqual({ workflow_dispatch: { inputs: { suffix: expect.objectContaining({ required: true }), confirm: expect.objectContaining({ required: true }) } } });
     const guard = destroy.jobs.guard!.steps!.find((s) => s.id === 'guard')!;
@@ -213,22 +344,43 @@ describe('job graph', () => {
     expect(destroy.jobs.guard!.steps!.findIndex((s) => s.id === 'guard')).toBeLessThan(destroy.jobs.guard!.steps!.findIndex((s) => s.run?.startsWith('npm run synth')));
     expect(needsOf(destroy.jobs.destroy!)).toEqual(['guard']);
     expect(destroy.jobs.destroy!.environment).toBe('${{ needs.guard.outputs.environment }}');
+    // a pending job in a concurrency group is replaced by any later one; the destroy queues on the state lock instead
+    expect(destroy.concurrency).toBeUndefined();
+    expect(destroy.jobs.destroy!.concurrency).toBeUndefined();
   });
 
-  test('ETL release: version check on every ETL change, publish only on main', () => {
+  test('ETL: version check on every pull request (with the published release), publish only when called by the merge deploy', () => {
     const release = workflows['etl-release.yml']!;
-    expect(release.jobs.check!.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm run gitops -- etl-version --base "$BASE"', 'npm run test:etl', 'npm run build:etl']);
-    expect(release.jobs.check!.steps!.find((s) => s.id === 'version')!.run).toMatch(/etl-version/);
-    expect(release.jobs.publish!.if).toBe("github.event_name == 'push'");
-    // per version: a pending publish of one version is never replaced by another's
-    expect(release.jobs.publish!.concurrency).toEqual({ group: 'etl-release-${{ needs.check.outputs.version }}', 'cancel-in-progress': false });
-    expect(release.on).toMatchObject({ push: { branches: ['main'] } });
+    expect(Object.keys(release.on).sort()).toEqual(['pull_request', 'workflow_call']);
+    expect(release.on.pull_request).toBeNull();
+    expect(release.jobs.check!.if).toBe("github.event_name == 'pull_request'");
+    expect(release.jobs.check!.steps!.find((s) => s.run?.startsWith('npm run gitops -- etl-version'))!.env).toMatchObject({ GITHUB_TOKEN: '${{ github.token }}' });
+    expect(release.jobs.publish!.if).toBe("github.event_name != 'pull_request'");
+    expect(release.jobs.publish!.concurrency).toEqual({ group: 'etl-release', 'cancel-in-progress': false });
   });
 
-  test('drift: scheduled, plans every deployable stack, the report runs even when a plan fails', () => {
+  test('pinned ETL releases are fetched before anything that synthesizes', () => {
+    for (const { file, id, job } of allJobs.filter(({ job }) => job.steps)) {
+      const runs = job.steps!.map((s) => s.run ?? '');
+      const synth = runs.findIndex((run) => /^npm run (synth|test:unit)\b/.test(run));
+      if (synth === -1) continue;
+      expect({ file, id, fetchedFirst: runs.slice(0, synth).includes('npm run gitops -- etl-fetch') }).toEqual({ file, id, fetchedFirst: true });
+    }
+  });
+
+  test('pull requests from forks and Dependabot plan nothing (no OIDC token); the comment says so', () => {
+    expect(pr.plan!.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(pr.plan!.if).toContain("github.event.pull_request.user.login != 'dependabot[bot]'");
+    expect(pr.comment!.steps!.at(-1)!.env).toMatchObject({ NEEDS: '${{ toJSON(needs) }}' });
+  });
+
+  test('drift: scheduled, main only (the plan role trusts main), the report runs after failed plans but not after a cancellation', () => {
     const drift = workflows['drift.yml']!;
     expect(drift.on).toHaveProperty('schedule');
+    const prepare = drift.jobs.prepare!.steps!.map((s) => s.run).filter(Boolean);
+    expect(prepare[0]).toBe('npm run gitops -- drift-ref');
     expect(drift.jobs.prepare!.steps!.find((s) => s.id === 'matrix')!.run).toBe('npm run gitops -- matrix --deployable');
-    expect(drift.jobs.report!.if).toMatch(/^always\(\)/);
+    expect(drift.jobs.report!.if).toBe("${{ !cancelled() && needs.prepare.result == 'success' }}");
+    expect(drift.jobs.report!.permissions).toMatchObject({ deployments: 'read' });
   });
 });
