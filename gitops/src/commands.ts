@@ -3,6 +3,7 @@ import type { Command } from './command';
 import { deployCommand } from './deployCommand';
 import { destroyCommand } from './destroyCommand';
 import { emulatorCommand } from './emulatorCommand';
+import { environmentCheckCommand } from './environmentCheckCommand';
 import { etlFetchCommand } from './etlFetchCommand';
 import { etlReleaseCommand } from './etlReleaseCommand';
 import { etlVersionCommand } from './etlVersionCommand';
@@ -13,6 +14,7 @@ import { driftReportCommand } from './driftReportCommand';
 import { matrixCommand } from './matrixCommand';
 import { planCommentCommand } from './planComment';
 import { planStackCommand } from './planStack';
+import { requireMainCommand } from './requireMainCommand';
 
 /** Every `npm run gitops -- <name>` command the workflows call. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -27,6 +29,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'etl-fetch': etlFetchCommand,
   'lint-workflows': lintWorkflowsCommand,
   'drift-report': driftReportCommand,
+  'environment-check': environmentCheckCommand,
+  'require-main': requireMainCommand,
   plan: planStackCommand,
   'apply-matrix': applyMatrixCommand,
   'plan-comment': planCommentCommand,
