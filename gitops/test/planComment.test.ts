@@ -1,36 +1,45 @@
 /**
  * `npm run gitops -- plan-comment` as a workflow step: the real octokit of @actions/github against GitHub's
- * issue-comments API on a loopback port, a recorded-shape pull_request event, and plans made by real terraform
- * (built-in provider) through `npm run gitops -- plan`.
+ * issue-comments and commit-pulls API on a loopback port, recorded-shape pull_request and push events, and plans made
+ * by real terraform (built-in provider) through `npm run gitops -- plan`.
  */
 import * as core from '@actions/core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readRecord } from '../src/planDigest';
 import { commentTarget } from '../src/planComment';
 import { REPORT_MARKER } from '../src/planReport';
 import { runAsStep } from './support/actionsRun';
-import { ACTIONS_BOT, DEPENDABOT, fakeIssueComments, OCTOCAT } from './support/fakeIssueComments';
+import { ACTIONS_BOT, DEPENDABOT, fakePullRequest, OCTOCAT } from './support/fakePullRequest';
 import { planAsSteps, writeStacks } from './support/planFixtures';
 
 const OWNER = 'acme';
 const REPO = 'analytics-platform';
 const PR = 42;
 const TOKEN = 'ghs_fakeWorkflowToken';
+/** The pull request's last commit, as its pull_request events carry it. */
+const HEAD_SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
+/** The commit the merge made on main, which the deploy run's push event carries. */
+const MERGE_SHA = 'e5bd3914e2e596debea16f433f57875b5b90bcd6';
 
 let tmp: string;
 let plans: string;
-let github: Awaited<ReturnType<typeof fakeIssueComments>>;
+/** Other plans of dev only: the pull request reviewed something else than main now plans. */
+let otherPlans: string;
+let github: Awaited<ReturnType<typeof fakePullRequest>>;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'plan-comment-'));
-  github = await fakeIssueComments(OWNER, REPO, PR);
+  github = await fakePullRequest(OWNER, REPO, PR);
   // @actions/github reads GITHUB_API_URL once, when first loaded (by the command, after this)
   process.env.GITHUB_API_URL = github.baseUrl;
   const stacks = writeStacks(tmp, { 'dev-us-east-1': { resource: { terraform_data: { marker: { input: 'x' } } } }, 'prod-us-east-1': {} });
   plans = path.join(tmp, 'plans');
-  const runs = await planAsSteps(stacks, ['dev-us-east-1', 'prod-us-east-1'], plans);
-  expect(runs.map((r) => r.code)).toEqual([0, 0]);
+  const other = writeStacks(tmp, { 'dev-us-east-1': { resource: { terraform_data: { marker: { input: 'x' }, extra: { input: 'y' } } } } });
+  otherPlans = path.join(tmp, 'other-plans');
+  const runs = [...(await planAsSteps(stacks, ['dev-us-east-1', 'prod-us-east-1'], plans)), ...(await planAsSteps(other, ['dev-us-east-1'], otherPlans))];
+  expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
 });
 
 afterAll(async () => {
@@ -43,6 +52,7 @@ beforeEach(() => {
   github.comments.length = 0;
   github.requests.length = 0;
   github.state.readOnly = false;
+  delete github.state.merged;
 });
 
 afterEach(() => jest.restoreAllMocks());
@@ -60,7 +70,7 @@ function pullRequestEvent(headRepo: { full_name: string; fork: boolean } | null)
       state: 'open',
       title: 'Raise the dev queue depth alarm',
       user: { login: 'octocat', type: 'User' },
-      head: { label: 'octocat:alarm', ref: 'alarm', sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e', repo: headRepo },
+      head: { label: 'octocat:alarm', ref: 'alarm', sha: HEAD_SHA, repo: headRepo },
       base: { label: `${OWNER}:main`, ref: 'main', sha: '9049f1265b7d61be4a8904a9a27120d2064dab3b', repo: repository },
     },
     repository,
@@ -70,12 +80,28 @@ function pullRequestEvent(headRepo: { full_name: string; fork: boolean } | null)
 
 const SAME_REPO = { full_name: `${OWNER}/${REPO}`, fork: false };
 
+/** The push a merge makes on main, as GitHub writes it to GITHUB_EVENT_PATH (trimmed likewise). */
+function pushEvent() {
+  const { repository } = pullRequestEvent(SAME_REPO);
+  return {
+    ref: 'refs/heads/main',
+    before: '9049f1265b7d61be4a8904a9a27120d2064dab3b',
+    after: MERGE_SHA,
+    repository,
+    pusher: { name: 'octocat', email: 'octocat@github.com' },
+    sender: { login: 'octocat', type: 'User' },
+    head_commit: { id: MERGE_SHA, message: 'Raise the dev queue depth alarm (#42)', author: { name: 'The Octocat', username: 'octocat' } },
+  };
+}
+
 function stepEnv(event: object, eventName = 'pull_request', token: string | undefined = TOKEN) {
   const file = path.join(mkdtempSync(path.join(tmp, 'event-')), 'event.json');
   writeFileSync(file, JSON.stringify(event));
   return {
     GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: file,
+    // on a pull request the test merge of its head; on a push the pushed commit
+    GITHUB_SHA: eventName === 'push' ? MERGE_SHA : 'f0e1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d',
     GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '11223344',
@@ -99,8 +125,10 @@ test('a pull request without a report yet: one comment created, after paging thr
   expect(created.body).toContain('| `dev-us-east-1` | 1 | 0 | 0 | 0 | 0 |');
   expect(created.body).toContain('[workflow run](https://github.com/acme/analytics-platform/actions/runs/11223344)');
   expect(run.outputs['comment-url']).toBe(`https://github.com/${OWNER}/${REPO}/pull/${PR}#issuecomment-${created.id}`);
+  expect(readRecord(created.body)).toEqual({ commit: HEAD_SHA, stacks: { 'dev-us-east-1': [{ address: 'terraform_data.marker', effect: 'add' }], 'prod-us-east-1': [] } });
   expect(run.summary).toContain('| `prod-us-east-1` | 0 | 0 | 0 | 0 | no changes |');
   expect(run.summary).not.toContain(REPORT_MARKER);
+  expect(run.summary).not.toContain('reviewed-plan');
 });
 
 test('a later run updates its own comment, never one that merely carries the marker', async () => {
@@ -125,7 +153,7 @@ test('a pull request from a fork: job summary and a notice, no API call', async 
   expect(run.code).toBe(0);
   expect(github.requests).toEqual([]);
   expect(run.summary).toContain('## Terraform plan');
-  expect(notice).toHaveBeenCalledWith('pull request from octocat/analytics-platform: its token is read-only, so the plan is in the job summary only');
+  expect(notice).toHaveBeenCalledWith('pull request from octocat/analytics-platform: its token is read-only, so the report is in the job summary only');
 });
 
 test('a token that may not write (403): the step still succeeds, with a warning, the report in the summary', async () => {
@@ -135,7 +163,7 @@ test('a token that may not write (403): the step still succeeds, with a warning,
 
   expect(run.code).toBe(0);
   expect(writes().map((r) => [r.method, r.path])).toEqual([['POST', `/repos/${OWNER}/${REPO}/issues/${PR}/comments`]]);
-  expect(warning).toHaveBeenCalledWith(expect.stringMatching(/^could not comment on pull request #42 \(Resource not accessible by integration.*the plan is in the job summary only$/));
+  expect(warning).toHaveBeenCalledWith(expect.stringMatching(/^could not comment on pull request #42 \(Resource not accessible by integration.*the report is in the job summary only$/));
   expect(run.summary).toContain('## Terraform plan');
 });
 
@@ -165,6 +193,173 @@ test('every plan job failed: the report still goes out, listing them all', async
   const run = await runAsStep(['plan-comment', '--plans', path.join(tmp, 'never-downloaded'), '--matrix', matrix], stepEnv(pullRequestEvent(SAME_REPO)));
   expect(run.code).toBe(1);
   expect(github.comments.at(-1)!.body).toContain('> - `prod-us-east-1`');
+});
+
+describe('--not-run: nothing was planned for this commit', () => {
+  const notRun = (reason: string, env: Record<string, string | undefined>) => runAsStep(['plan-comment', '--not-run', reason], env);
+
+  test("overwrites an earlier commit's plans: this commit, why, the run; no table, no plans expected", async () => {
+    const own = github.add(ACTIONS_BOT, `${REPORT_MARKER}\n## Terraform plan\n\ncommit \`0123456789ab\` · 2 of 2 stacks with changes`);
+    const run = await notRun('the integration suite failed, so the plan jobs were skipped', stepEnv(pullRequestEvent(SAME_REPO)));
+
+    expect(run.code).toBe(0);
+    expect(writes().map((r) => [r.method, r.path])).toEqual([['PATCH', `/repos/${OWNER}/${REPO}/issues/comments/${own.id}`]]);
+    expect(own.body).toMatch(/^<!-- analytics-platform:plan-report -->\n<!-- analytics-platform:reviewed-plan v1 \S+ -->\n\n## Terraform plan\n\ncommit `6dcb09b5b578` · \[workflow run\]\(https:\/\/github.com\/acme\/analytics-platform\/actions\/runs\/11223344\)\n\n> \[!CAUTION\]\n> \*\*No plan for this commit:\*\* the integration suite failed, so the plan jobs were skipped\n/);
+    expect(own.body).not.toContain('| Stack |');
+    expect(readRecord(own.body)).toEqual({ commit: HEAD_SHA, notRun: 'the integration suite failed, so the plan jobs were skipped', stacks: {} });
+    expect(run.summary).toContain('> **No plan for this commit:** the integration suite failed');
+    expect(run.summary).not.toContain(REPORT_MARKER);
+  });
+
+  test("Dependabot's read-only token (403): the step still succeeds, the reason in the summary", async () => {
+    github.state.readOnly = true;
+    const warning = jest.spyOn(core, 'warning');
+    const run = await notRun('Dependabot pull requests get no OIDC token, so nothing was planned', stepEnv(pullRequestEvent(SAME_REPO)));
+
+    expect(run.code).toBe(0);
+    expect(warning).toHaveBeenCalledWith(expect.stringMatching(/^could not comment on pull request #42 .*the report is in the job summary only$/));
+    expect(run.summary).toContain('> **No plan for this commit:** Dependabot pull requests get no OIDC token');
+  });
+
+  test('a fork: the reason in the summary and a notice, no API call', async () => {
+    const notice = jest.spyOn(core, 'notice');
+    const run = await notRun('pull requests from forks get no OIDC token', stepEnv(pullRequestEvent({ full_name: 'octocat/analytics-platform', fork: true })));
+
+    expect([run.code, github.requests]).toEqual([0, []]);
+    expect(run.summary).toContain('> **No plan for this commit:** pull requests from forks get no OIDC token');
+    expect(notice).toHaveBeenCalledWith(expect.stringMatching(/^pull request from octocat\/analytics-platform: its token is read-only/));
+  });
+
+  test.each([
+    ['with --matrix', ['--not-run', 'tests failed', '--matrix', '{"include":[]}'], /--not-run reports that nothing was planned: no --matrix/],
+    ['without a reason', ['--not-run', ' '], /--not-run needs the reason/],
+  ])('%s: a usage error, nothing posted', async (_case, flags, message) => {
+    const run = await runAsStep(['plan-comment', ...flags], stepEnv(pullRequestEvent(SAME_REPO)));
+    expect([run.code, writes()]).toEqual([1, []]);
+    expect(run.summary).toMatch(message);
+  });
+});
+
+describe('--compare-reviewed: after the merge, each plan against the one its pull request showed', () => {
+  const prRun = (dir: string) => runAsStep(['plan-comment', '--plans', dir], stepEnv(pullRequestEvent(SAME_REPO)));
+  const deployRun = (token = TOKEN) => runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], stepEnv(pushEvent(), 'push', token));
+  const merge = () => (github.state.merged = { headSha: HEAD_SHA, mergeCommitSha: MERGE_SHA });
+  /** The markdown between the heading's facts and the table. */
+  const aboveTable = (summary: string) => summary.slice(summary.indexOf('\n\n', summary.indexOf('## Terraform plan') + 20) + 2, summary.indexOf('| Stack |'));
+
+  test('the pull request showed the same plans: "same as reviewed in #42" above the table, reviewed=same, no write', async () => {
+    expect((await prRun(plans)).code).toBe(0);
+    merge();
+    github.requests.length = 0;
+    const run = await deployRun();
+
+    expect([run.code, run.outputs.reviewed]).toEqual([0, 'same']);
+    expect(github.requests.map((r) => [r.method, r.path])).toEqual([
+      ['GET', `/repos/${OWNER}/${REPO}/commits/${MERGE_SHA}/pulls?per_page=100`],
+      ['GET', `/repos/${OWNER}/${REPO}/issues/${PR}/comments?per_page=100`],
+    ]);
+    expect(aboveTable(run.summary)).toBe(
+      '> [!NOTE]\n> **Same as reviewed in #42** (plan of commit `6dcb09b5b578`): `dev-us-east-1`, `prod-us-east-1` — the same resources and outputs change, with the same actions (attribute values are not compared).\n\n',
+    );
+  });
+
+  test('a rebase merge (the pushed commit is not the merge commit GitHub names): the merged pull request is still found', async () => {
+    expect((await prRun(plans)).code).toBe(0);
+    github.state.merged = { headSha: HEAD_SHA, mergeCommitSha: 'c0ffee0000000000000000000000000000000042', commits: [MERGE_SHA] };
+    const run = await deployRun();
+    expect([run.code, run.outputs.reviewed]).toEqual([0, 'same']);
+  });
+
+  test('the pull request showed other plans: a CAUTION first, with what was not reviewed and what no longer is; reviewed=different', async () => {
+    expect((await prRun(otherPlans)).code).toBe(0);
+    merge();
+    const warning = jest.spyOn(core, 'warning');
+    const run = await deployRun();
+
+    expect([run.code, run.outputs.reviewed]).toEqual([0, 'different']);
+    expect(aboveTable(run.summary)).toBe(
+      [
+        '> [!CAUTION]',
+        '> **Not the plan that was reviewed:** 1 stack plans other changes than the pull request showed. Approve only what you expect.',
+        '> - `dev-us-east-1`, compared with #42 (plan of commit `6dcb09b5b578`):',
+        '>   - reviewed, not planned now: **create** `terraform_data.extra`',
+        '',
+        '> [!IMPORTANT]',
+        '> **Not compared with a reviewed plan:**',
+        '> - `prod-us-east-1`: the plan comment on #42 has no plan of `prod-us-east-1` (its plan job failed there, or the stack is newer)',
+        '',
+        '',
+      ].join('\n'),
+    );
+    expect(warning).toHaveBeenCalledWith('the plan of dev-us-east-1 differs from the one reviewed on the pull request: the job summary lists what');
+  });
+
+  test.each([
+    ['pushed directly: no merged pull request', async () => {}, /^commit `e5bd3914e2e5` came from no merged pull request \(pushed to the branch directly\?\)$/],
+    [
+      'only someone else quoting our marker and record: not ours, not trusted',
+      async () => {
+        expect((await prRun(plans)).code).toBe(0);
+        const ours = github.comments.pop()!;
+        github.add(OCTOCAT, ours.body);
+        merge();
+      },
+      /^#42 has no plan comment: its plans never ran, or the comment was deleted$/,
+    ],
+    [
+      'a comment from before plans were recorded',
+      async () => {
+        github.add(ACTIONS_BOT, `${REPORT_MARKER}\n## Terraform plan`);
+        merge();
+      },
+      /^the plan comment on #42 records no reviewed plan/,
+    ],
+    [
+      'the last commit was not planned (--not-run)',
+      async () => {
+        expect((await runAsStep(['plan-comment', '--not-run', 'the integration suite failed'], stepEnv(pullRequestEvent(SAME_REPO)))).code).toBe(0);
+        merge();
+      },
+      /^#42 was merged without plans for its last commit: the integration suite failed$/,
+    ],
+    [
+      'the comment shows an older commit than the last one merged',
+      async () => {
+        expect((await prRun(plans)).code).toBe(0);
+        github.state.merged = { headSha: 'ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12', mergeCommitSha: MERGE_SHA };
+      },
+      /^the plan comment on #42 shows the plans of commit `6dcb09b5b578`, not of its last commit `ab12ab12ab12`$/,
+    ],
+  ])('%s: reviewed=unknown, said above the table, not a failure', async (_case, arrange, reason) => {
+    await arrange();
+    const notice = jest.spyOn(core, 'notice');
+    const run = await deployRun();
+
+    expect([run.code, run.outputs.reviewed]).toEqual([0, 'unknown']);
+    const lines = aboveTable(run.summary).trimEnd().split('\n');
+    expect(lines.slice(0, 2)).toEqual(['> [!IMPORTANT]', '> **Not compared with a reviewed plan:**']);
+    expect(lines.slice(2).map((line) => /^> - `(dev|prod)-us-east-1`: (.*)$/.exec(line)?.[2])).toEqual([expect.stringMatching(reason), expect.stringMatching(reason)]);
+    expect(notice).toHaveBeenCalledWith(expect.stringMatching(/^dev-us-east-1: not compared with a reviewed plan: /));
+  });
+
+  test('GitHub refuses the token: unknown with its answer, the deploy not held up', async () => {
+    merge();
+    const run = await deployRun('ghs_revoked');
+    expect([run.code, run.outputs.reviewed]).toEqual([0, 'unknown']);
+    expect(run.summary).toContain("> - `dev-us-east-1`: could not read the pull request's plan comment: Bad credentials");
+  });
+
+  test('without GITHUB_TOKEN: the step fails, naming what to set', async () => {
+    const run = await runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], { ...stepEnv(pushEvent(), 'push'), GITHUB_TOKEN: undefined });
+    expect(run.code).toBe(1);
+    expect(run.summary).toContain('GITHUB_TOKEN is not set');
+  });
+
+  test('on a pull request: a usage error (its plan is the one under review)', async () => {
+    const run = await runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], stepEnv(pullRequestEvent(SAME_REPO)));
+    expect([run.code, writes()]).toEqual([1, []]);
+    expect(run.summary).toContain("--compare-reviewed compares a merged commit's plans with its pull request's");
+  });
 });
 
 describe('commentTarget', () => {

@@ -8,13 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { synth } from '../../infra/src/app';
 import { emulatorTarget } from '../../infra/src/stacks/deployTarget';
+import { digestOf, readRecord } from '../src/planDigest';
 import { readPlans } from '../src/planComment';
 import { COMMENT_LIMIT, renderComment, renderJobSummary, REPORT_MARKER, size, type StackPlan, SUMMARY_LIMIT, summarizePlan } from '../src/planReport';
 import { planAsSteps } from './support/planFixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const STACKS = ['dev-us-east-1', 'staging-eu-west-1', 'prod-ap-southeast-1'];
-const OPTIONS = { artifact: 'pr-plans', runUrl: 'https://github.com/acme/analytics-platform/actions/runs/11223344', commit: '6dcb09b5b57875f3' };
+const OPTIONS = { artifact: 'plan-<stack>', runUrl: 'https://github.com/acme/analytics-platform/actions/runs/11223344', commit: '6dcb09b5b57875f3' };
 
 let tmp: string;
 let plans: StackPlan[];
@@ -41,6 +42,11 @@ function tableAndWarning(markdown: string): string {
   return markdown.slice(markdown.indexOf('| Stack |'), markdown.indexOf('<details>'));
 }
 
+/** What the comment records of `plans`: each stack's digest, which a deploy compares its own plans with. */
+function recordOf(plans: readonly StackPlan[]) {
+  return { commit: OPTIONS.commit, stacks: Object.fromEntries(plans.map((p) => [p.stack, digestOf(summarizePlan(p.stack, p.plan))])) };
+}
+
 /** Each stack's section, from `<details>` to `</details>`. */
 function sections(markdown: string): string[] {
   return [...markdown.matchAll(/<details>[\s\S]*?\n<\/details>/g)].map((m) => m[0]);
@@ -61,7 +67,7 @@ test('new stacks: a table row each, no warning block', () => {
   expect(comment).not.toContain('[!WARNING]');
 });
 
-test('three full plans exceed a comment: cut to fit, the table intact, every section cut with the note', () => {
+test('three full plans exceed a comment: cut to fit, the table and the record intact, every section cut with a note that points to its plan text', () => {
   const summary = renderJobSummary(plans, OPTIONS);
   expect(size(summary)).toBeGreaterThan(COMMENT_LIMIT); // otherwise nothing below is exercised
 
@@ -69,11 +75,15 @@ test('three full plans exceed a comment: cut to fit, the table intact, every sec
   expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
   expect(size(comment)).toBeLessThanOrEqual(COMMENT_LIMIT);
   expect(comment.startsWith(`${REPORT_MARKER}\n`)).toBe(true);
+  expect(readRecord(comment)).toEqual(recordOf(plans));
+  expect(size(comment.split('\n')[1]!)).toBeLessThan(4_096); // the record of ~150 resources in 3 stacks
   expect(tableAndWarning(comment)).toBe(tableAndWarning(summary));
+  expect(comment).not.toMatch(/saved|tfplan/); // the binary plan is no place to read a plan
   const cut = sections(comment);
   expect(cut).toHaveLength(3);
-  for (const section of cut) {
-    expect(section).toContain('_… truncated: full plan in the [job summary](https://github.com/acme/analytics-platform/actions/runs/11223344) / artifact `pr-plans`_');
+  for (const [i, section] of cut.entries()) {
+    const stack = [...STACKS].sort()[i]!;
+    expect(section).toContain(`_… truncated: the full plan text is in the [job summary](https://github.com/acme/analytics-platform/actions/runs/11223344) or artifact \`plan-${stack}\`, file \`${stack}.txt\`_`);
     expect(section.match(/^```/gm)?.length ?? 0).toBe(2); // the code block is closed again
     expect(section.length).toBeGreaterThan(COMMENT_LIMIT / 4); // the budget is shared, not wasted
   }
@@ -91,9 +101,10 @@ test('more stacks than a job summary holds (the real plans under 40 stack names)
   const summary = renderJobSummary(many, OPTIONS);
   expect(size(summary)).toBeLessThanOrEqual(SUMMARY_LIMIT);
   expect(summary.match(/^\| `.*` \| \d+ \| 0 \| 0 \| 0 \| 0 \|$/gm)).toHaveLength(120);
-  expect(summary).toContain('_… truncated: full plan in the artifact `pr-plans`_');
+  expect(summary).toContain('_… truncated: the full plan text is in the artifact `plan-dev-us-east-1-39`, file `dev-us-east-1-39.txt`_');
 
   const comment = renderComment(many, OPTIONS);
   expect(size(comment)).toBeLessThanOrEqual(COMMENT_LIMIT);
+  expect(readRecord(comment)).toEqual(recordOf(many));
   expect(comment.match(/^\| `.*` \| \d+ \| 0 \| 0 \| 0 \| 0 \|$/gm)).toHaveLength(120);
 });
