@@ -312,11 +312,13 @@ describe('job graph', () => {
   });
 
   test('every job that names a GitHub environment runs after a check, in a job without one, that the environment exists with its branch policy', () => {
-    for (const { file, id, job } of allJobs.filter(({ job }) => job.environment)) {
+    for (const { file, id } of allJobs.filter(({ job }) => job.environment)) {
       const wf = workflows[file]!;
       const checks = [...upstream(wf, id)].filter((need) => (wf.jobs[need]!.steps ?? []).some((s) => s.run?.startsWith('npm run gitops -- environment-check ')));
       expect({ file, id, checked: checks.length > 0 }).toEqual({ file, id, checked: true });
-      for (const check of checks) expect({ file, check, environment: wf.jobs[check]!.environment }).toEqual({ file, check, environment: undefined });
+      for (const check of checks) {
+        expect({ file, check, environment: wf.jobs[check]!.environment, actions: wf.jobs[check]!.permissions?.actions }).toEqual({ file, check, environment: undefined, actions: 'read' });
+      }
     }
   });
 
@@ -378,7 +380,7 @@ describe('job graph', () => {
     const drift = workflows['drift.yml']!;
     expect(drift.on).toHaveProperty('schedule');
     const prepare = drift.jobs.prepare!.steps!.map((s) => s.run).filter(Boolean);
-    expect(prepare[0]).toBe('npm run gitops -- drift-ref');
+    expect(prepare[0]).toBe('npm run gitops -- require-main');
     expect(drift.jobs.prepare!.steps!.find((s) => s.id === 'matrix')!.run).toBe('npm run gitops -- matrix --deployable');
     expect(drift.jobs.report!.if).toBe("${{ !cancelled() && needs.prepare.result == 'success' }}");
     expect(drift.jobs.report!.permissions).toMatchObject({ deployments: 'read' });
