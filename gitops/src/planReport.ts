@@ -6,7 +6,7 @@
  * Pure: the caller reads the plans and posts the result (planComment.ts).
  */
 import type { ChangeAction, PlanJson } from '../../infra/src/terraform/terraformCli';
-import { digestOf, recordLine } from './planDigest';
+import { digestOf, recordLine, type ReviewRecord } from './planDigest';
 import type { ReviewVerdict } from './reviewedPlan';
 
 /** Finds our own comment again among a pull request's comments; invisible in the rendered comment. */
@@ -102,9 +102,7 @@ export function renderJobSummary(plans: readonly StackPlan[], options: ReportOpt
  * comment of an earlier commit, whose plans would otherwise pass for this one's.
  */
 export function renderNotRun(reason: string, options: Omit<ReportOptions, 'artifact'>): { comment: string; summary: string } {
-  const block = ['[!CAUTION]', `**No plan for this commit:** ${reason}`, 'Nothing was planned, so there is no plan to review here; plans shown for earlier commits no longer apply.']
-    .map((line) => `> ${line}`)
-    .join('\n');
+  const block = alert('CAUTION', [`**No plan for this commit:** ${reason}`, 'Nothing was planned, so there is no plan to review here; plans shown for earlier commits no longer apply.']);
   const report = `${heading(options, [])}\n\n${block}\n`;
   return { comment: `${commentHeader({ commit: options.commit, notRun: reason, stacks: {} })}\n\n${report}`, summary: report };
 }
@@ -117,7 +115,12 @@ interface Layout {
 
 export const size = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-function commentHeader(record: Parameters<typeof recordLine>[0]): string {
+/** A GitHub alert: a blockquote whose first line names its kind. */
+function alert(kind: 'NOTE' | 'IMPORTANT' | 'WARNING' | 'CAUTION', lines: readonly string[]): string {
+  return [`[!${kind}]`, ...lines].map((line) => `> ${line}`).join('\n');
+}
+
+function commentHeader(record: ReviewRecord): string {
   return `${REPORT_MARKER}\n${recordLine(record)}`;
 }
 
@@ -176,31 +179,30 @@ function heading(options: Pick<ReportOptions, 'commit' | 'runUrl'>, facts: reado
  * show. Differences first, then stacks that could not be compared, then the ones that match.
  */
 function reviewedBlocks(verdicts: readonly ReviewVerdict[]): string {
-  const blocks: string[][] = [];
+  const blocks: string[] = [];
+  const ofCommit = (v: { reviewedCommit?: string }) => (v.reviewedCommit ? ` (plan of commit \`${v.reviewedCommit.slice(0, 12)}\`)` : '');
   const different = verdicts.flatMap((v) => (v.verdict === 'different' ? [v] : []));
   if (different.length > 0) {
-    blocks.push([
-      '[!CAUTION]',
-      `**Not the plan that was reviewed:** ${different.length} stack${different.length === 1 ? ' plans' : 's plan'} other changes than the pull request showed. Approve only what you expect.`,
-      ...different.flatMap((v) => [
-        `- \`${v.stack}\`, compared with #${v.pullRequest}${v.reviewedCommit ? ` (plan of commit \`${v.reviewedCommit.slice(0, 12)}\`)` : ''}:`,
-        ...v.added.map((e) => `  - planned now, not reviewed: **${VERB[e.effect]}** \`${e.address}\``),
-        ...v.removed.map((e) => `  - reviewed, not planned now: **${VERB[e.effect]}** \`${e.address}\``),
+    blocks.push(
+      alert('CAUTION', [
+        `**Not the plan that was reviewed:** ${different.length} stack${different.length === 1 ? ' plans' : 's plan'} other changes than the pull request showed. Approve only what you expect.`,
+        ...different.flatMap((v) => [
+          `- \`${v.stack}\`, compared with #${v.pullRequest}${ofCommit(v)}:`,
+          ...v.added.map((e) => `  - planned now, not reviewed: **${VERB[e.effect]}** \`${e.address}\``),
+          ...v.removed.map((e) => `  - reviewed, not planned now: **${VERB[e.effect]}** \`${e.address}\``),
+        ]),
       ]),
-    ]);
+    );
   }
   const unknown = verdicts.flatMap((v) => (v.verdict === 'unknown' ? [v] : []));
-  if (unknown.length > 0) blocks.push(['[!IMPORTANT]', '**Not compared with a reviewed plan:**', ...unknown.map((v) => `- \`${v.stack}\`: ${v.reason}`)]);
+  if (unknown.length > 0) blocks.push(alert('IMPORTANT', ['**Not compared with a reviewed plan:**', ...unknown.map((v) => `- \`${v.stack}\`: ${v.reason}`)]));
+  // one pushed commit, one pull request: every match names the same one
   const same = verdicts.flatMap((v) => (v.verdict === 'same' ? [v] : []));
-  for (const pullRequest of [...new Set(same.map((v) => v.pullRequest))]) {
-    const stacks = same.filter((v) => v.pullRequest === pullRequest);
-    const commit = stacks[0]!.reviewedCommit;
-    blocks.push([
-      '[!NOTE]',
-      `**Same as reviewed in #${pullRequest}**${commit ? ` (plan of commit \`${commit.slice(0, 12)}\`)` : ''}: ${stacks.map((v) => `\`${v.stack}\``).join(', ')} — the same resources and outputs change, with the same actions (attribute values are not compared).`,
-    ]);
+  if (same.length > 0) {
+    const stacks = same.map((v) => `\`${v.stack}\``).join(', ');
+    blocks.push(alert('NOTE', [`**Same as reviewed in #${same[0]!.pullRequest}**${ofCommit(same[0]!)}: ${stacks} — the same resources and outputs change, with the same actions (attribute values are not compared).`]));
   }
-  return blocks.map((lines) => lines.map((line) => `> ${line}`).join('\n')).join('\n\n');
+  return blocks.join('\n\n');
 }
 
 function table(summaries: readonly StackSummary[]): string {
@@ -215,7 +217,7 @@ function table(summaries: readonly StackSummary[]): string {
 function missingBlock(missing: readonly string[]): string {
   if (missing.length === 0) return '';
   const title = `**No plan for ${missing.length} stack${missing.length === 1 ? '' : 's'}:** the plan job failed; its log in the workflow run says why.`;
-  return ['[!CAUTION]', title, ...missing.map((stack) => `- \`${stack}\``)].map((line) => `> ${line}`).join('\n');
+  return alert('CAUTION', [title, ...missing.map((stack) => `- \`${stack}\``)]);
 }
 
 /** Every destroyed or replaced resource with its stack; or, when that list is too long, how many per stack and `listedIn` where they are. */
@@ -232,7 +234,7 @@ function warningBlock(summaries: readonly StackSummary[], listedIn?: string): st
           `- the resources are listed in the ${listedIn}`,
         ];
   const title = `**${losses.length} resource${losses.length === 1 ? '' : 's'} will be destroyed or replaced:**`;
-  return ['[!WARNING]', title, ...lines].map((line) => `> ${line}`).join('\n');
+  return alert('WARNING', [title, ...lines]);
 }
 
 /** A stack's section in pieces, so it can be cut without breaking its markup. */

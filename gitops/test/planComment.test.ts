@@ -4,24 +4,16 @@
  * by real terraform (built-in provider) through `npm run gitops -- plan`.
  */
 import * as core from '@actions/core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readRecord } from '../src/planDigest';
 import { commentTarget } from '../src/planComment';
 import { REPORT_MARKER } from '../src/planReport';
+import { HEAD_SHA, MERGE_SHA, OWNER, PR, pullRequestEvent, pushEvent, REPO, SAME_REPO, stepEnv, TOKEN } from './support/actionsEvents';
 import { runAsStep } from './support/actionsRun';
 import { ACTIONS_BOT, DEPENDABOT, fakePullRequest, OCTOCAT } from './support/fakePullRequest';
 import { planAsSteps, writeStacks } from './support/planFixtures';
-
-const OWNER = 'acme';
-const REPO = 'analytics-platform';
-const PR = 42;
-const TOKEN = 'ghs_fakeWorkflowToken';
-/** The pull request's last commit, as its pull_request events carry it. */
-const HEAD_SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
-/** The commit the merge made on main, which the deploy run's push event carries. */
-const MERGE_SHA = 'e5bd3914e2e596debea16f433f57875b5b90bcd6';
 
 let tmp: string;
 let plans: string;
@@ -57,64 +49,12 @@ beforeEach(() => {
 
 afterEach(() => jest.restoreAllMocks());
 
-/** A pull_request event as GitHub writes it to GITHUB_EVENT_PATH (trimmed to the fields around the ones read). */
-function pullRequestEvent(headRepo: { full_name: string; fork: boolean } | null) {
-  const repository = { id: 812345678, name: REPO, full_name: `${OWNER}/${REPO}`, fork: false, owner: { login: OWNER, type: 'Organization' } };
-  return {
-    action: 'synchronize',
-    number: PR,
-    pull_request: {
-      url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${PR}`,
-      html_url: `https://github.com/${OWNER}/${REPO}/pull/${PR}`,
-      number: PR,
-      state: 'open',
-      title: 'Raise the dev queue depth alarm',
-      user: { login: 'octocat', type: 'User' },
-      head: { label: 'octocat:alarm', ref: 'alarm', sha: HEAD_SHA, repo: headRepo },
-      base: { label: `${OWNER}:main`, ref: 'main', sha: '9049f1265b7d61be4a8904a9a27120d2064dab3b', repo: repository },
-    },
-    repository,
-    sender: { login: 'octocat', type: 'User' },
-  };
-}
-
-const SAME_REPO = { full_name: `${OWNER}/${REPO}`, fork: false };
-
-/** The push a merge makes on main, as GitHub writes it to GITHUB_EVENT_PATH (trimmed likewise). */
-function pushEvent() {
-  const { repository } = pullRequestEvent(SAME_REPO);
-  return {
-    ref: 'refs/heads/main',
-    before: '9049f1265b7d61be4a8904a9a27120d2064dab3b',
-    after: MERGE_SHA,
-    repository,
-    pusher: { name: 'octocat', email: 'octocat@github.com' },
-    sender: { login: 'octocat', type: 'User' },
-    head_commit: { id: MERGE_SHA, message: 'Raise the dev queue depth alarm (#42)', author: { name: 'The Octocat', username: 'octocat' } },
-  };
-}
-
-function stepEnv(event: object, eventName = 'pull_request', token: string | undefined = TOKEN) {
-  const file = path.join(mkdtempSync(path.join(tmp, 'event-')), 'event.json');
-  writeFileSync(file, JSON.stringify(event));
-  return {
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: file,
-    // on a pull request the test merge of its head; on a push the pushed commit
-    GITHUB_SHA: eventName === 'push' ? MERGE_SHA : 'f0e1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d',
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '11223344',
-    GITHUB_TOKEN: token,
-  };
-}
-
 const planComment = (env: Record<string, string | undefined>) => runAsStep(['plan-comment', '--plans', plans, '--artifact', 'pr-plans'], env);
 const writes = () => github.requests.filter((r) => r.method !== 'GET');
 
 test('a pull request without a report yet: one comment created, after paging through the others', async () => {
   for (let i = 0; i < 120; i++) github.add(OCTOCAT, `looks good ${i}`);
-  const run = await planComment(stepEnv(pullRequestEvent(SAME_REPO)));
+  const run = await planComment(stepEnv(tmp, pullRequestEvent(SAME_REPO)));
 
   expect(run.code).toBe(0);
   const pages = github.requests.filter((r) => r.method === 'GET').map((r) => r.path);
@@ -137,7 +77,7 @@ test('a later run updates its own comment, never one that merely carries the mar
   for (let i = 0; i < 100; i++) github.add(OCTOCAT, `comment ${i}`);
   const own = github.add(ACTIONS_BOT, `${REPORT_MARKER}\n## Terraform plan (an older commit)`);
 
-  const run = await planComment(stepEnv(pullRequestEvent(SAME_REPO)));
+  const run = await planComment(stepEnv(tmp, pullRequestEvent(SAME_REPO)));
 
   expect(run.code).toBe(0);
   expect(writes()).toEqual([{ method: 'PATCH', path: `/repos/${OWNER}/${REPO}/issues/comments/${own.id}`, body: { body: expect.any(String) } }]);
@@ -148,7 +88,7 @@ test('a later run updates its own comment, never one that merely carries the mar
 
 test('a pull request from a fork: job summary and a notice, no API call', async () => {
   const notice = jest.spyOn(core, 'notice');
-  const run = await planComment(stepEnv(pullRequestEvent({ full_name: 'octocat/analytics-platform', fork: true })));
+  const run = await planComment(stepEnv(tmp, pullRequestEvent({ full_name: 'octocat/analytics-platform', fork: true })));
 
   expect(run.code).toBe(0);
   expect(github.requests).toEqual([]);
@@ -159,7 +99,7 @@ test('a pull request from a fork: job summary and a notice, no API call', async 
 test('a token that may not write (403): the step still succeeds, with a warning, the report in the summary', async () => {
   github.state.readOnly = true;
   const warning = jest.spyOn(core, 'warning');
-  const run = await planComment(stepEnv(pullRequestEvent(SAME_REPO)));
+  const run = await planComment(stepEnv(tmp, pullRequestEvent(SAME_REPO)));
 
   expect(run.code).toBe(0);
   expect(writes().map((r) => [r.method, r.path])).toEqual([['POST', `/repos/${OWNER}/${REPO}/issues/${PR}/comments`]]);
@@ -168,20 +108,20 @@ test('a token that may not write (403): the step still succeeds, with a warning,
 });
 
 test('outside a pull request: only the job summary', async () => {
-  const run = await planComment(stepEnv({ ref: 'refs/heads/main', repository: pullRequestEvent(SAME_REPO).repository }, 'push'));
+  const run = await planComment(stepEnv(tmp, { ref: 'refs/heads/main', repository: pullRequestEvent(SAME_REPO).repository }, 'push'));
   expect([run.code, github.requests]).toEqual([0, []]);
   expect(run.summary).toContain('| `dev-us-east-1` | 1 | 0 | 0 | 0 | 0 |');
 });
 
 test('no plans to report fails the step and says what it looked for', async () => {
-  const run = await runAsStep(['plan-comment', '--plans', mkdtempSync(path.join(tmp, 'empty-'))], stepEnv(pullRequestEvent(SAME_REPO)));
+  const run = await runAsStep(['plan-comment', '--plans', mkdtempSync(path.join(tmp, 'empty-'))], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
   expect(run.code).toBe(1);
   expect(run.summary).toMatch(/no plans in .*empty-.*: expected <stack>\.json and <stack>\.txt/);
 });
 
 test('a stack of the matrix without a plan is named under the table, and fails the step after commenting', async () => {
   const matrix = JSON.stringify({ include: [{ stack: 'dev-us-east-1' }, { stack: 'prod-eu-west-1' }] });
-  const run = await runAsStep(['plan-comment', '--plans', plans, '--matrix', matrix], stepEnv(pullRequestEvent(SAME_REPO)));
+  const run = await runAsStep(['plan-comment', '--plans', plans, '--matrix', matrix], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
   expect(run.code).toBe(1);
   const body = github.comments.at(-1)!.body;
   expect(body).toMatch(/\| no changes \|\n\n> \[!CAUTION\]\n> \*\*No plan for 1 stack:\*\* the plan job failed; .*\n> - `prod-eu-west-1`\n\n<details>/);
@@ -190,7 +130,7 @@ test('a stack of the matrix without a plan is named under the table, and fails t
 
 test('every plan job failed: the report still goes out, listing them all', async () => {
   const matrix = JSON.stringify({ include: [{ stack: 'prod-us-east-1' }] });
-  const run = await runAsStep(['plan-comment', '--plans', path.join(tmp, 'never-downloaded'), '--matrix', matrix], stepEnv(pullRequestEvent(SAME_REPO)));
+  const run = await runAsStep(['plan-comment', '--plans', path.join(tmp, 'never-downloaded'), '--matrix', matrix], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
   expect(run.code).toBe(1);
   expect(github.comments.at(-1)!.body).toContain('> - `prod-us-east-1`');
 });
@@ -200,7 +140,7 @@ describe('--not-run: nothing was planned for this commit', () => {
 
   test("overwrites an earlier commit's plans: this commit, why, the run; no table, no plans expected", async () => {
     const own = github.add(ACTIONS_BOT, `${REPORT_MARKER}\n## Terraform plan\n\ncommit \`0123456789ab\` · 2 of 2 stacks with changes`);
-    const run = await notRun('the integration suite failed, so the plan jobs were skipped', stepEnv(pullRequestEvent(SAME_REPO)));
+    const run = await notRun('the integration suite failed, so the plan jobs were skipped', stepEnv(tmp, pullRequestEvent(SAME_REPO)));
 
     expect(run.code).toBe(0);
     expect(writes().map((r) => [r.method, r.path])).toEqual([['PATCH', `/repos/${OWNER}/${REPO}/issues/comments/${own.id}`]]);
@@ -214,7 +154,7 @@ describe('--not-run: nothing was planned for this commit', () => {
   test("Dependabot's read-only token (403): the step still succeeds, the reason in the summary", async () => {
     github.state.readOnly = true;
     const warning = jest.spyOn(core, 'warning');
-    const run = await notRun('Dependabot pull requests get no OIDC token, so nothing was planned', stepEnv(pullRequestEvent(SAME_REPO)));
+    const run = await notRun('Dependabot pull requests get no OIDC token, so nothing was planned', stepEnv(tmp, pullRequestEvent(SAME_REPO)));
 
     expect(run.code).toBe(0);
     expect(warning).toHaveBeenCalledWith(expect.stringMatching(/^could not comment on pull request #42 .*the report is in the job summary only$/));
@@ -223,7 +163,7 @@ describe('--not-run: nothing was planned for this commit', () => {
 
   test('a fork: the reason in the summary and a notice, no API call', async () => {
     const notice = jest.spyOn(core, 'notice');
-    const run = await notRun('pull requests from forks get no OIDC token', stepEnv(pullRequestEvent({ full_name: 'octocat/analytics-platform', fork: true })));
+    const run = await notRun('pull requests from forks get no OIDC token', stepEnv(tmp, pullRequestEvent({ full_name: 'octocat/analytics-platform', fork: true })));
 
     expect([run.code, github.requests]).toEqual([0, []]);
     expect(run.summary).toContain('> **No plan for this commit:** pull requests from forks get no OIDC token');
@@ -234,15 +174,15 @@ describe('--not-run: nothing was planned for this commit', () => {
     ['with --matrix', ['--not-run', 'tests failed', '--matrix', '{"include":[]}'], /--not-run reports that nothing was planned: no --matrix/],
     ['without a reason', ['--not-run', ' '], /--not-run needs the reason/],
   ])('%s: a usage error, nothing posted', async (_case, flags, message) => {
-    const run = await runAsStep(['plan-comment', ...flags], stepEnv(pullRequestEvent(SAME_REPO)));
+    const run = await runAsStep(['plan-comment', ...flags], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
     expect([run.code, writes()]).toEqual([1, []]);
     expect(run.summary).toMatch(message);
   });
 });
 
 describe('--compare-reviewed: after the merge, each plan against the one its pull request showed', () => {
-  const prRun = (dir: string) => runAsStep(['plan-comment', '--plans', dir], stepEnv(pullRequestEvent(SAME_REPO)));
-  const deployRun = (token = TOKEN) => runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], stepEnv(pushEvent(), 'push', token));
+  const prRun = (dir: string) => runAsStep(['plan-comment', '--plans', dir], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
+  const deployRun = (token = TOKEN) => runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], stepEnv(tmp, pushEvent(), 'push', token));
   const merge = () => (github.state.merged = { headSha: HEAD_SHA, mergeCommitSha: MERGE_SHA });
   /** The markdown between the heading's facts and the table. */
   const aboveTable = (summary: string) => summary.slice(summary.indexOf('\n\n', summary.indexOf('## Terraform plan') + 20) + 2, summary.indexOf('| Stack |'));
@@ -317,7 +257,7 @@ describe('--compare-reviewed: after the merge, each plan against the one its pul
     [
       'the last commit was not planned (--not-run)',
       async () => {
-        expect((await runAsStep(['plan-comment', '--not-run', 'the integration suite failed'], stepEnv(pullRequestEvent(SAME_REPO)))).code).toBe(0);
+        expect((await runAsStep(['plan-comment', '--not-run', 'the integration suite failed'], stepEnv(tmp, pullRequestEvent(SAME_REPO)))).code).toBe(0);
         merge();
       },
       /^#42 was merged without plans for its last commit: the integration suite failed$/,
@@ -350,13 +290,13 @@ describe('--compare-reviewed: after the merge, each plan against the one its pul
   });
 
   test('without GITHUB_TOKEN: the step fails, naming what to set', async () => {
-    const run = await runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], { ...stepEnv(pushEvent(), 'push'), GITHUB_TOKEN: undefined });
+    const run = await runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], { ...stepEnv(tmp, pushEvent(), 'push'), GITHUB_TOKEN: undefined });
     expect(run.code).toBe(1);
     expect(run.summary).toContain('GITHUB_TOKEN is not set');
   });
 
   test('on a pull request: a usage error (its plan is the one under review)', async () => {
-    const run = await runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], stepEnv(pullRequestEvent(SAME_REPO)));
+    const run = await runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
     expect([run.code, writes()]).toEqual([1, []]);
     expect(run.summary).toContain("--compare-reviewed compares a merged commit's plans with its pull request's");
   });

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { TOKEN } from './actionsEvents';
 
 export interface FakeUser {
   readonly login: string;
@@ -151,7 +152,7 @@ export async function fakePullRequest(owner: string, repo: string, issueNumber: 
     const url = new URL(req.url ?? '/', baseUrl);
     const body = await readBody(req);
     requests.push({ method: req.method ?? '', path: url.pathname + url.search, ...(body ? { body } : {}) });
-    if (req.headers.authorization !== 'token ghs_fakeWorkflowToken') return { status: 401, json: { message: 'Bad credentials' } };
+    if (req.headers.authorization !== `token ${TOKEN}`) return { status: 401, json: { message: 'Bad credentials' } };
     if (state.readOnly && req.method !== 'GET') {
       return { status: 403, json: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment', status: '403' } };
     }
