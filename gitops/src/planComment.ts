@@ -7,15 +7,19 @@ import { setOutput, writeSummary } from './actionsIo';
 import type { Command } from './command';
 import { GitopsError, UsageError } from './errors';
 import { parseFlags } from './flags';
+import { parseNeeds } from './jobResults';
+import { plansNotRunReason } from './plansNotRun';
 import { githubFromEnvironment, httpStatus, workflowRunUrl } from './githubApi';
 import { planFiles } from './planStack';
 import { renderComment, renderJobSummary, renderNotRun, type ReportOptions, type StackPlan, summarizePlan } from './planReport';
 import { compareWithReviewed, findReviewedPlans, overallVerdict, type ReviewVerdict } from './reviewedPlan';
+import { parseMatrix } from './stackMatrix';
 import { type PullRequest, upsertComment } from './stickyComment';
 
 const USAGE = [
   "npm run gitops -- plan-comment --plans plans [--artifact 'plan-<stack>'] [--matrix '<the plan matrix JSON>'] [--compare-reviewed]",
   'npm run gitops -- plan-comment --not-run "<why nothing was planned for this commit>"',
+  "npm run gitops -- plan-comment --plans plans --matrix '<the plan matrix JSON>' --needs '<${{ toJSON(needs) }}>'   (the reason, when plans did not run, from the jobs' results)",
 ].join('\n       ');
 
 /** Every `<stack>.json` + `<stack>.txt` under `dir`, also in subfolders (one per downloaded artifact); none when `dir` is missing. */
@@ -50,15 +54,6 @@ export function commentTarget(context: EventContext, token: string | undefined):
   return { pullRequest: { ...context.repo, number: pr.number } };
 }
 
-/** The stacks of a `gitops matrix` output (what the plan jobs were given). */
-function matrixStacks(json: string): string[] {
-  try {
-    return (JSON.parse(json) as { include: { stack: string }[] }).include.map((entry) => entry.stack);
-  } catch (error) {
-    throw new GitopsError(`--matrix: not the JSON of npm run gitops -- matrix (${(error as Error).message})`);
-  }
-}
-
 /**
  * The report of every stack's plan: always in the job summary (full plans); on a pull request whose token may write,
  * also as one comment that later runs update. Without a usable token the step still succeeds, with a notice.
@@ -74,6 +69,7 @@ export const planCommentCommand: Command = {
       matrix: { type: 'string' },
       'compare-reviewed': { type: 'boolean', default: false },
       'not-run': { type: 'string' },
+      needs: { type: 'string' },
     });
     const context = new Context();
     const pr = context.payload.pull_request;
@@ -82,14 +78,22 @@ export const planCommentCommand: Command = {
     if (flags['not-run'] !== undefined) {
       if (flags.matrix !== undefined || flags['compare-reviewed']) throw new UsageError(`--not-run reports that nothing was planned: no --matrix or --compare-reviewed with it\nusage: ${USAGE}`);
       if (flags['not-run'].trim() === '') throw new UsageError(`--not-run needs the reason nothing was planned\nusage: ${USAGE}`);
-      const report = renderNotRun(flags['not-run'].trim(), { commit, runUrl: workflowRunUrl() });
+    }
+    const repoOf = (side: unknown) => (side as { repo?: { full_name?: string } | null } | undefined)?.repo?.full_name;
+    const notRun =
+      flags['not-run']?.trim() ??
+      (flags.needs === undefined
+        ? undefined
+        : plansNotRunReason(parseNeeds(flags.needs, '--needs'), { author: (pr?.user as { login?: string } | undefined)?.login, fromFork: pr !== undefined && repoOf(pr.head) !== repoOf(pr.base) }));
+    if (notRun !== undefined) {
+      const report = renderNotRun(notRun, { commit, runUrl: workflowRunUrl() });
       writeSummary(report.summary.trimEnd());
       await comment(target, report.comment);
       return;
     }
 
     const plans = readPlans(flags.plans);
-    const expected = flags.matrix === undefined ? [] : matrixStacks(flags.matrix);
+    const expected = flags.matrix === undefined ? [] : parseMatrix(flags.matrix, '--matrix').map((entry) => entry.stack);
     const missing = expected.filter((stack) => !plans.some((p) => p.stack === stack));
     if (plans.length === 0 && expected.length === 0) throw new GitopsError(`no plans in ${flags.plans}: expected <stack>.json and <stack>.txt from npm run gitops -- plan`);
     const options: ReportOptions = {

@@ -5,14 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { StackEntry } from '../src/stackMatrix';
 import { runAsStep } from './support/actionsRun';
-import { planAsSteps, writeStacks } from './support/planFixtures';
-
-const entry = (stack: string): StackEntry => {
-  const [environment, ...region] = stack.split('-');
-  return { environment: environment!, region: region.join('-'), stack, ephemeral: false, planRole: `arn:aws:iam::123456789012:role/plan`, deployRole: `arn:aws:iam::123456789012:role/deploy-${environment}` };
-};
+import { matrixEntry as entry, planAsSteps, writeStacks } from './support/planFixtures';
 
 let tmp: string;
 beforeAll(() => {

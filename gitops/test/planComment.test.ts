@@ -13,7 +13,7 @@ import { REPORT_MARKER } from '../src/planReport';
 import { HEAD_SHA, MERGE_SHA, OWNER, PR, pullRequestEvent, pushEvent, REPO, SAME_REPO, stepEnv, TOKEN } from './support/actionsEvents';
 import { runAsStep } from './support/actionsRun';
 import { ACTIONS_BOT, DEPENDABOT, fakePullRequest, OCTOCAT } from './support/fakePullRequest';
-import { planAsSteps, writeStacks } from './support/planFixtures';
+import { matrixEntry, planAsSteps, writeStacks } from './support/planFixtures';
 
 let tmp: string;
 let plans: string;
@@ -120,7 +120,7 @@ test('no plans to report fails the step and says what it looked for', async () =
 });
 
 test('a stack of the matrix without a plan is named under the table, and fails the step after commenting', async () => {
-  const matrix = JSON.stringify({ include: [{ stack: 'dev-us-east-1' }, { stack: 'prod-eu-west-1' }] });
+  const matrix = JSON.stringify({ include: [matrixEntry('dev-us-east-1'), matrixEntry('prod-eu-west-1')] });
   const run = await runAsStep(['plan-comment', '--plans', plans, '--matrix', matrix], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
   expect(run.code).toBe(1);
   const body = github.comments.at(-1)!.body;
@@ -129,7 +129,7 @@ test('a stack of the matrix without a plan is named under the table, and fails t
 });
 
 test('every plan job failed: the report still goes out, listing them all', async () => {
-  const matrix = JSON.stringify({ include: [{ stack: 'prod-us-east-1' }] });
+  const matrix = JSON.stringify({ include: [matrixEntry('prod-us-east-1')] });
   const run = await runAsStep(['plan-comment', '--plans', path.join(tmp, 'never-downloaded'), '--matrix', matrix], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
   expect(run.code).toBe(1);
   expect(github.comments.at(-1)!.body).toContain('> - `prod-us-east-1`');
@@ -168,6 +168,44 @@ describe('--not-run: nothing was planned for this commit', () => {
     expect([run.code, github.requests]).toEqual([0, []]);
     expect(run.summary).toContain('> **No plan for this commit:** pull requests from forks get no OIDC token');
     expect(notice).toHaveBeenCalledWith(expect.stringMatching(/^pull request from octocat\/analytics-platform: its token is read-only/));
+  });
+
+  describe('--needs: the reason comes from the results of the jobs before the comment (toJSON(needs))', () => {
+    const needs = (test: string, integration: string, plan: string) =>
+      JSON.stringify({ test: { result: test, outputs: {} }, integration: { result: integration, outputs: {} }, plan: { result: plan, outputs: {} } });
+    const run = (flags: string[], event = pullRequestEvent(SAME_REPO)) => runAsStep(['plan-comment', '--plans', path.join(tmp, 'none'), ...flags], stepEnv(tmp, event));
+
+    test('tests failed: no matrix exists, the comment says so for this commit', async () => {
+      const own = github.add(ACTIONS_BOT, `${REPORT_MARKER}\n## Terraform plan`);
+      expect((await run(['--matrix', '', '--needs', needs('failure', 'skipped', 'skipped')])).code).toBe(0);
+      expect(own.body).toContain('> **No plan for this commit:** the tests or synth did not pass (job `test`: failure)');
+    });
+
+    test('integration failed or was cancelled: plans run only after it passes', async () => {
+      const own = github.add(ACTIONS_BOT, `${REPORT_MARKER}\n## Terraform plan`);
+      await run(['--matrix', JSON.stringify({ include: [matrixEntry('prod-us-east-1')] }), '--needs', needs('success', 'failure', 'skipped')]);
+      expect(own.body).toContain('the integration suite did not pass (job `integration`: failure); plans run only after it passes');
+    });
+
+    test('a Dependabot pull request: no OIDC token, said plainly instead of a failure', async () => {
+      const event = pullRequestEvent(SAME_REPO);
+      event.pull_request.user = { login: 'dependabot[bot]', type: 'Bot' };
+      const own = github.add(ACTIONS_BOT, `${REPORT_MARKER}\n## Terraform plan`);
+      expect((await run(['--matrix', JSON.stringify({ include: [matrixEntry('prod-us-east-1')] }), '--needs', needs('success', 'success', 'skipped')], event)).code).toBe(0);
+      expect(own.body).toContain('a Dependabot pull request gets no OIDC token');
+    });
+
+    test('a fork: the reason in the summary (its token cannot comment)', async () => {
+      const result = await run(['--matrix', '{"include":[]}', '--needs', needs('success', 'success', 'skipped')], pullRequestEvent({ full_name: 'octocat/analytics-platform', fork: true }));
+      expect([result.code, github.requests]).toEqual([0, []]);
+      expect(result.summary).toContain('a pull request from a fork gets no OIDC token');
+    });
+
+    test('the plans ran (one failed): the normal report, naming the stack without a plan', async () => {
+      const result = await runAsStep(['plan-comment', '--plans', plans, '--matrix', JSON.stringify({ include: [matrixEntry('prod-eu-west-1')] }), '--needs', needs('success', 'success', 'failure')], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
+      expect(result.code).toBe(1);
+      expect(github.comments.at(-1)!.body).toContain('> - `prod-eu-west-1`');
+    });
   });
 
   test.each([
@@ -287,6 +325,13 @@ describe('--compare-reviewed: after the merge, each plan against the one its pul
     const run = await deployRun('ghs_revoked');
     expect([run.code, run.outputs.reviewed]).toEqual([0, 'unknown']);
     expect(run.summary).toContain("> - `dev-us-east-1`: could not read the pull request's plan comment: Bad credentials");
+  });
+
+  test('a repository the token cannot see (404): unknown, naming the permission the job needs', async () => {
+    const run = await runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], { ...stepEnv(tmp, pushEvent(), 'push'), GITHUB_REPOSITORY: `${OWNER}/private-elsewhere` });
+    expect([run.code, run.outputs.reviewed]).toEqual([0, 'unknown']);
+    expect(run.summary).toContain("> - `dev-us-east-1`: could not read the pull request's plan comment: Not Found");
+    expect(run.summary).toContain('(the job needs `permissions: pull-requests: read`)');
   });
 
   test('without GITHUB_TOKEN: the step fails, naming what to set', async () => {

@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { StackEntry } from '../../src/stackMatrix';
 import { runAsStep } from './actionsRun';
 
 /** Stack folders as synth leaves them (`<dir>/<stack>/cdk.tf.json`) in a new folder under `parent`, holding the given Terraform JSON. */
@@ -17,4 +18,10 @@ export async function planAsSteps(stacksDir: string, stacks: readonly string[], 
   const runs = [];
   for (const stack of stacks) runs.push(await runAsStep(['plan', '--stack', stack, '--stacks-dir', stacksDir, '--out', out]));
   return runs;
+}
+
+/** A matrix entry as `gitops matrix` writes it, for `<environment>-<region>`. */
+export function matrixEntry(stack: string): StackEntry {
+  const [environment, ...region] = stack.split('-');
+  return { environment: environment!, region: region.join('-'), stack, ephemeral: false, planRole: 'arn:aws:iam::123456789012:role/analytics-plan', deployRole: `arn:aws:iam::123456789012:role/analytics-deploy-${environment}` };
 }
