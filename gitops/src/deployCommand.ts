@@ -1,33 +1,32 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
-import { GitopsError } from './errors';
 import { parseFlags } from './flags';
 import { SAVED_PLAN_FILE } from './planStack';
+import { restorePlan } from './savedPlanStore';
 import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 import { stackOutputsSummary } from './stackOutputsSummary';
 
-const USAGE = `npm run gitops -- deploy ${STACK_FLAGS_USAGE} [--saved-plan]`;
+const USAGE = `npm run gitops -- deploy ${STACK_FLAGS_USAGE} [--saved-plan plans]`;
 const PLAN_FILE = 'deploy.tfplan';
 
 /**
  * init, plan to a file, apply exactly that plan (only when it has changes), then the stack's outputs to the job
  * summary. Applying the saved plan means what ran is what the log shows, even if the account changed meanwhile.
- * `--saved-plan`: apply the plan an earlier job made with `gitops plan` (the one the approvers read); terraform refuses
- * it if the state changed since.
+ * `--saved-plan <folder>`: apply the plan an earlier job saved with `gitops plan --save` (the one the approvers read),
+ * fetched from the state bucket and checked against its record's sha256; terraform refuses it if the state changed
+ * since.
  */
 export const deployCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, 'saved-plan': { type: 'boolean', default: false } }, ['stack']);
+    const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, 'saved-plan': { type: 'string' } }, ['stack']);
     const { stack, dir } = stackDirectory(flags);
-    if (flags['saved-plan'] && !existsSync(path.join(dir, SAVED_PLAN_FILE))) {
-      throw new GitopsError(`${dir}/${SAVED_PLAN_FILE} not found: download the plan job's saved-plan-${stack} artifact into ${dir}`);
-    }
+    const record = flags['saved-plan'];
+    if (record !== undefined) await restorePlan(record, stack, path.join(dir, SAVED_PLAN_FILE));
     await init(dir);
-    const verdict = flags['saved-plan'] ? await applyPlan(dir, SAVED_PLAN_FILE, 'applied the reviewed plan') : await planAndApply(dir, stack);
+    const verdict = record !== undefined ? await applyPlan(dir, SAVED_PLAN_FILE, 'applied the reviewed plan') : await planAndApply(dir, stack);
     writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict}\n`);
   },
 };

@@ -3,11 +3,15 @@ import path from 'node:path';
 import { type Change, init, plan, type PlanJson, showJson, showText, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { setOutput } from './actionsIo';
 import type { Command } from './command';
+import { UsageError } from './errors';
 import { parseFlags } from './flags';
+import { savedPlanLocation } from './savedPlanLocation';
+import { savePlan } from './savedPlanStore';
+import { readStackBackend } from './stackBackend';
 import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 
-const USAGE = `npm run gitops -- plan ${STACK_FLAGS_USAGE} [--out plans]`;
-/** The binary plan `plan` leaves in the stack directory; `deploy --saved-plan` applies it in another job. */
+const USAGE = `npm run gitops -- plan ${STACK_FLAGS_USAGE} [--out plans] [--save [--plan-bucket <bucket>]]`;
+/** The binary plan `plan` leaves in the stack directory (and `--save` uploads); `deploy --saved-plan` applies it. */
 export const SAVED_PLAN_FILE = 'saved.tfplan';
 
 /** What `plan` leaves for the report: `<out>/<stack>.json` (terraform show -json) and `<out>/<stack>.txt` (terraform show). */
@@ -30,14 +34,20 @@ export function reportablePlan(plan: PlanJson): PlanJson {
 }
 
 /**
- * Plans one stack for a pull request: init, plan without the state lock (the plan role is read-only, and a plan that
- * is never applied needs no lock), then the plan as JSON and as text for the report, and output `changes=true|false`.
+ * Plans one stack: init, plan without the state lock (the plan role is read-only, and the lock would not keep the
+ * plan fresh anyway: terraform refuses a stale plan at apply), then the plan as JSON and as text for the report, and
+ * output `changes=true|false`. `--save` (before an approval): the plan also goes to the state bucket (`--plan-bucket`:
+ * another bucket, for stacks with local state), its record to `<out>/<stack>.saved-plan` for `deploy --saved-plan`.
  */
 export const planStackCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, out: { type: 'string', default: 'plans' } }, ['stack']);
+    const options = { ...STACK_FLAGS, out: { type: 'string', default: 'plans' }, save: { type: 'boolean', default: false }, 'plan-bucket': { type: 'string' } } as const;
+    const flags = parseFlags(USAGE, argv, options, ['stack']);
     const { stack, dir } = stackDirectory(flags);
+    if (flags['plan-bucket'] !== undefined && !flags.save) throw new UsageError(`--plan-bucket is where --save saves to; give both\nusage: ${USAGE}`);
+    // where the plan goes is checked before planning, which takes minutes
+    const location = flags.save ? savedPlanLocation(readStackBackend({ stack, dir }), flags['plan-bucket']) : undefined;
     await init(dir);
     const planned = await plan(dir, { out: SAVED_PLAN_FILE, detailedExitcode: true, lock: false });
     process.stdout.write(planned.stdout);
@@ -47,6 +57,7 @@ export const planStackCommand: Command = {
     mkdirSync(flags.out, { recursive: true });
     writeFileSync(files.json, JSON.stringify(reportablePlan(await showJson(dir, SAVED_PLAN_FILE))));
     writeFileSync(files.text, await showText(dir, SAVED_PLAN_FILE));
+    if (location) await savePlan(path.join(dir, SAVED_PLAN_FILE), stack, location, flags.out);
     setOutput('changes', String(planned.code === 2));
   },
 };

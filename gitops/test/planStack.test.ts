@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { apply, init, type PlanJson } from '../../infra/src/terraform/terraformCli';
-import { planFiles } from '../src/planStack';
+import { planFiles, SAVED_PLAN_FILE } from '../src/planStack';
 import { runAsStep } from './support/actionsRun';
 import { planAsSteps, writeStacks } from './support/planFixtures';
 
 const MARKER = { resource: { terraform_data: { marker: { input: 'x' } } } };
+const RUN = { GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '1' };
 
 let tmp: string;
 beforeAll(() => {
@@ -88,4 +89,19 @@ test('plans while someone else holds the state lock (the plan role cannot take i
     holder.stdin.end();
     await closed;
   }
+});
+
+describe('--save (stores in the state bucket: savedPlanStore.test.ts, gitopsDeploy.test.ts)', () => {
+  test('--plan-bucket only with --save', async () => {
+    const stacks = writeStacks(tmp, { 'dev-us-east-1': MARKER });
+    const run = await runAsStep(['plan', '--stack', 'dev-us-east-1', '--stacks-dir', stacks, '--out', outDir(), '--plan-bucket', 'b']);
+    expect([run.code, run.summary]).toEqual([1, expect.stringContaining('--plan-bucket is where --save saves to; give both')]);
+  });
+
+  test('where the plan would go is checked before planning', async () => {
+    const stacks = writeStacks(tmp, { 'dev-us-east-1': MARKER });
+    const run = await runAsStep(['plan', '--stack', 'dev-us-east-1', '--stacks-dir', stacks, '--out', outDir(), '--save'], RUN);
+    expect([run.code, run.summary]).toEqual([1, expect.stringContaining('dev-us-east-1 is not a regional stack as npm run synth writes it')]);
+    expect(existsSync(path.join(stacks, 'dev-us-east-1', SAVED_PLAN_FILE))).toBe(false);
+  });
 });
