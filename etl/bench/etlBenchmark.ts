@@ -104,7 +104,7 @@ async function gzipFile(source: string, target: string): Promise<number> {
 /** The worker through the Lambda's bundle(): same esbuild settings and dependency resolution as the zip's code. */
 async function bundleWorker(workDir: string): Promise<string> {
   const file = path.join(workDir, 'measureWorker.js');
-  await writeFile(file, await bundle(path.relative(ETL_ROOT, path.join(__dirname, 'measureWorker.ts')), ETL_ROOT));
+  await writeFile(file, (await bundle(path.relative(ETL_ROOT, path.join(__dirname, 'measureWorker.ts')), ETL_ROOT)).code);
   return file;
 }
 

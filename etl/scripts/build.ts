@@ -1,17 +1,27 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import packageJson from '../package.json';
 import { bundle } from './bundle';
 import { deterministicZip } from './deterministicZip';
 import { createManifest, type Manifest } from './manifest';
 
-const ETL_ROOT = path.resolve(__dirname, '..');
+/** The etl/ package this script belongs to: what `npm run build:etl` builds. */
+export const ETL_ROOT = path.resolve(__dirname, '..');
+
+/** The file the build takes the artifact's name and version from. */
+export const PACKAGE_JSON = 'package.json';
 
 export interface BuildOptions {
-  /** Defaults to etl/dist. */
-  readonly outDir?: string;
-  /** Relative to etl/; defaults to src/index.ts. */
+  /** The etl/ package to build. @default etl/ of this checkout */
+  readonly etlRoot?: string;
+  /** Relative to etlRoot. @default 'src/index.ts' */
   readonly entry?: string;
+}
+
+export interface BuiltEtl {
+  readonly manifest: Manifest;
+  readonly zip: Uint8Array;
+  /** The files esbuild bundled (see Bundle.inputs); buildInputs adds what else the build reads. */
+  readonly bundled: readonly string[];
 }
 
 /** `@analytics/etl` + `0.1.0` → `analytics-etl-0.1.0`, so the file name always follows package.json. */
@@ -19,17 +29,27 @@ function artifactBaseName(name: string, version: string): string {
   return `${name.replace(/^@/, '').replace('/', '-')}-${version}`;
 }
 
-export async function buildEtl(options: BuildOptions = {}): Promise<Manifest> {
-  const outDir = options.outDir ?? path.join(ETL_ROOT, 'dist');
-  const code = await bundle(options.entry ?? 'src/index.ts', ETL_ROOT);
+/** Builds the zip in memory: what the version check hashes without touching etl/dist. */
+export async function buildEtlArtifact(options: BuildOptions = {}): Promise<BuiltEtl> {
+  const etlRoot = options.etlRoot ?? ETL_ROOT;
+  const pkg = JSON.parse(await readFile(path.join(etlRoot, PACKAGE_JSON), 'utf8')) as { name: string; version: string };
+  const { code, inputs } = await bundle(options.entry ?? 'src/index.ts', etlRoot);
   const zip = deterministicZip({ 'index.js': code });
-  const baseName = artifactBaseName(packageJson.name, packageJson.version);
-  const manifest = createManifest(packageJson.name, packageJson.version, `${baseName}.zip`, zip);
+  const manifest = createManifest(pkg.name, pkg.version, `${artifactBaseName(pkg.name, pkg.version)}.zip`, zip);
+  return { manifest, zip, bundled: inputs };
+}
 
+/**
+ * Builds the zip of the current version into `outDir` (default etl/dist), next to its manifest. Fetched releases live
+ * in etl/dist/releases/<version>/ and are never written here, so a local build cannot stand in for a release.
+ */
+export async function buildEtl(options: BuildOptions & { readonly outDir?: string } = {}): Promise<Manifest> {
+  const outDir = options.outDir ?? path.join(options.etlRoot ?? ETL_ROOT, 'dist');
+  const { manifest, zip } = await buildEtlArtifact(options);
   await mkdir(outDir, { recursive: true });
   // Zip first: a manifest on disk implies its zip is complete.
   await writeFile(path.join(outDir, manifest.file), zip);
-  await writeFile(path.join(outDir, `${baseName}.manifest.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(path.join(outDir, manifest.file.replace(/\.zip$/, '.manifest.json')), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 

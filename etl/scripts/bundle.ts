@@ -1,11 +1,17 @@
 import path from 'node:path';
 import { build } from 'esbuild';
 
+export interface Bundle {
+  readonly code: Uint8Array;
+  /** Every file esbuild read into the code, absolute: sources and node_modules files alike (from its metafile). */
+  readonly inputs: readonly string[];
+}
+
 /**
  * Bundles the Lambda entry into a single minified CommonJS file, in memory.
  * @aws-sdk/* is bundled, not external, so the artifact pins its SDK instead of using the runtime's copy.
  */
-export async function bundle(entry: string, workingDir: string): Promise<Uint8Array> {
+export async function bundle(entry: string, workingDir: string): Promise<Bundle> {
   const result = await build({
     // Paths esbuild embeds (module keys of bundled CommonJS deps) are relative to this, not to the caller's cwd.
     absWorkingDir: workingDir,
@@ -27,10 +33,12 @@ export async function bundle(entry: string, workingDir: string): Promise<Uint8Ar
     // Non-ASCII as is (Node reads sources as UTF-8) rather than as \uXXXX escapes, which inflate zod's error locales.
     charset: 'utf8',
     logLevel: 'warning',
+    // the list of files read, so the version check knows what the zip is built from (the code is the same without it)
+    metafile: true,
   });
   const [output, ...unexpected] = result.outputFiles;
   if (!output || unexpected.length > 0) {
     throw new Error(`esbuild produced ${result.outputFiles.length} files, expected exactly index.js`);
   }
-  return output.contents;
+  return { code: output.contents, inputs: Object.keys(result.metafile.inputs).map((input) => path.resolve(workingDir, input)) };
 }

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { buildEtl } from '../scripts/build';
+import { buildEtl, buildEtlArtifact } from '../scripts/build';
+import { buildInputs } from '../scripts/buildInputs';
 import type { Manifest } from '../scripts/manifest';
 
 const readPackageVersion = async (): Promise<unknown> =>
@@ -57,5 +58,37 @@ describe('buildEtl', () => {
   it('packs exactly index.js at the zip root', async () => {
     const entries = unzipSync(await readFile(path.join(firstDir, first.file)));
     expect(Object.keys(entries)).toEqual(['index.js']);
+  });
+
+  it('builds the same zip in memory as on disk (what the version check hashes)', async () => {
+    const inMemory = await buildEtlArtifact();
+    expect(inMemory.manifest).toEqual(first);
+    expect(Buffer.from(inMemory.zip).equals(await readFile(path.join(firstDir, first.file)))).toBe(true);
+  });
+});
+
+describe('buildInputs', () => {
+  const root = path.resolve(__dirname, '../..');
+  let files: string[];
+  let packages: string[];
+
+  beforeAll(async () => {
+    const inputs = await buildInputs((await buildEtlArtifact()).bundled);
+    files = inputs.files.map((file) => path.relative(root, file));
+    packages = inputs.packages.map((dir) => path.relative(root, dir));
+  });
+
+  it('lists the bundled sources, the build scripts, etl/package.json and the tsconfig esbuild reads', () => {
+    expect(files).toEqual(expect.arrayContaining(['etl/src/index.ts', 'etl/src/transform/readCsvRows.ts', 'etl/scripts/build.ts', 'etl/scripts/bundle.ts', 'etl/scripts/deterministicZip.ts', 'etl/package.json', 'tsconfig.json']));
+  });
+
+  it('lists the packages bundled and the packages the build scripts run (found as node finds them)', () => {
+    expect(packages).toEqual(expect.arrayContaining(['node_modules/papaparse', 'node_modules/@aws-sdk/client-s3', 'node_modules/zod', 'node_modules/esbuild', 'node_modules/fflate']));
+    expect(packages.every((dir) => /(^|\/)node_modules\/(@[^/]+\/)?[^/]+$/.test(dir))).toBe(true);
+  });
+
+  it('leaves out what the zip is not built from: tests, benchmarks, infra, the input list itself, test-only packages', () => {
+    expect(files.filter((file) => /^etl\/(test|bench)\/|^infra\/|^gitops\/|buildInputs\.ts$/.test(file))).toEqual([]);
+    expect(packages).not.toContain('node_modules/jest');
   });
 });
