@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { bootstrapAccounts, type BootstrapAccount } from './bootstrap/accounts';
 import { BootstrapStack, type BootstrapState } from './bootstrap/BootstrapStack';
-import { currentEtlVersion, loadEtlArtifact } from './config/etlArtifact';
+import { resolveEtlArtifact } from './config/etlArtifact';
 import { loadGithubConfig } from './config/github';
 import { loadEnvironments, selectEnvironments, type Environment } from './config/loadEnvironments';
 import { KNOWN_REGIONS } from './config/regions';
@@ -21,7 +21,7 @@ interface AppOptions {
 }
 
 export interface SynthOptions extends AppOptions {
-  /** The ETL package; its dist/ holds the built zip and manifest. @default 'etl' */
+  /** The ETL package: dist/ holds its local build, dist/releases/<version>/ the fetched releases. @default 'etl' */
   readonly etlDir?: string;
   /** Environments to synthesize. @default all */
   readonly environments?: readonly string[];
@@ -42,8 +42,8 @@ export function buildApp(options: SynthOptions = {}): BuiltApp {
   const all = loadEnvironments(options.environmentsDir ?? 'environments');
   const environments = selectEnvironments(all, options.environments ?? []);
   const plans = environments.map((environment) => {
-    const version = environment.etl.version ?? currentEtlVersion(etlDir);
-    const artifact = loadEtlArtifact(path.join(etlDir, 'dist'), version, environment.etl.version ? environment.file : undefined);
+    const { version } = environment.etl;
+    const artifact = resolveEtlArtifact(etlDir, version === undefined ? undefined : { version, file: environment.file });
     return { environment, artifact };
   });
 

@@ -15,6 +15,7 @@ import { regionKey } from '../src/config/regions';
 import { stackName } from '../src/stacks/RegionalStack';
 import { init, plan, showJson, validate, type PlanJson, type ResourceChange } from '../src/terraform/terraformCli';
 import { emulatorTarget } from '../src/stacks/deployTarget';
+import { testEtlDir } from './support/testEtl';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ENVIRONMENTS_DIR = path.join(ROOT, 'environments');
@@ -58,7 +59,7 @@ beforeAll(async () => {
   outdir = mkdtempSync(path.join(os.tmpdir(), 'terraform-plan-'));
   synth({
     environmentsDir: ENVIRONMENTS_DIR,
-    etlDir: path.join(ROOT, 'etl'),
+    etlDir: testEtlDir(ENVIRONMENTS_DIR),
     outdir,
     target: emulatorTarget('localstack', 'http://127.0.0.1:4566'),
   });

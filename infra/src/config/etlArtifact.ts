@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-/** The built ETL zip a stack deploys, as described by its manifest (written by `npm run build -w etl`). */
+/** The ETL zip a stack deploys, as described by its manifest. */
 export interface EtlArtifact {
   readonly version: string;
   /** Absolute path of the zip. */
@@ -22,15 +22,31 @@ const manifestSchema = z.object({
   bytes: z.int().nonnegative(),
 });
 
+/** What `npm run build -w etl` writes next to the zip, and what a release carries as an asset. */
+export type EtlManifest = z.infer<typeof manifestSchema>;
+
 export class EtlArtifactError extends Error {
   override readonly name = 'EtlArtifactError';
 }
 
 export const BUILD_COMMAND = 'npm run build -w etl';
+export const FETCH_COMMAND = 'npm run gitops -- etl-fetch';
+export const BUMP_COMMAND = 'npm version patch -w etl --no-git-tag-version';
+
+/** The GitHub release that holds one ETL version's zip and manifest; environments pin versions by it. */
+export const releaseTag = (version: string): string => `etl-v${version}`;
 
 /** The manifest `npm run build -w etl` writes next to the zip (and a release carries). */
 export function manifestFileName(version: string): string {
   return `analytics-etl-${version}.manifest.json`;
+}
+
+/**
+ * Where `etl-fetch` puts release etl-v<version>: apart from the local build in etl/dist, which therefore can never
+ * stand in for a release, even of the same version.
+ */
+export function releaseDir(distDir: string, version: string): string {
+  return path.join(distDir, 'releases', version);
 }
 
 /** The version in etl/package.json: what an environment without a pin deploys. */
@@ -40,28 +56,81 @@ export function currentEtlVersion(etlDir: string): string {
   return pkg.version;
 }
 
-/**
- * Finds `<distDir>/analytics-etl-<version>.manifest.json` and its zip, and checks the zip is the one the manifest describes.
- * `pinnedBy` names the environment file that pinned the version, for the message when it is missing.
- */
-export function loadEtlArtifact(distDir: string, version: string, pinnedBy?: string): EtlArtifact {
-  const manifestPath = path.join(distDir, manifestFileName(version));
-  if (!existsSync(manifestPath)) {
-    throw new EtlArtifactError(
-      pinnedBy
-        ? `${pinnedBy}: etl.version: ETL ${version} is not available (${manifestPath} not found); put that release's zip and manifest in ${distDir}/ or remove the pin to deploy the current version`
-        : `ETL ${version} is not built (${manifestPath} not found); run \`${BUILD_COMMAND}\` first (npm run synth does it for you)`,
-    );
+/** Parses a manifest read from `source` (a file, or a release asset). */
+export function parseManifest(text: string, source: string): EtlManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new EtlArtifactError(`${source}: not JSON (${(error as Error).message})`);
   }
-  const manifest = manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8')));
-  if (!manifest.success) throw new EtlArtifactError(`${manifestPath}: not an ETL manifest (${manifest.error.issues[0]?.message}); rebuild with \`${BUILD_COMMAND}\``);
-  if (manifest.data.version !== version) throw new EtlArtifactError(`${manifestPath}: says version ${manifest.data.version}, expected ${version}`);
+  const manifest = manifestSchema.safeParse(json);
+  if (!manifest.success) throw new EtlArtifactError(`${source}: not an ETL manifest (${manifest.error.issues[0]?.message})`);
+  return manifest.data;
+}
 
-  const zipPath = path.resolve(distDir, manifest.data.file);
-  if (!existsSync(zipPath)) throw new EtlArtifactError(`${zipPath}: missing (named by ${manifestPath}); run \`${BUILD_COMMAND}\``);
-  const digest = createHash('sha256').update(readFileSync(zipPath)).digest();
-  if (digest.toString('hex') !== manifest.data.sha256) {
-    throw new EtlArtifactError(`${zipPath}: sha256 ${digest.toString('hex')} differs from ${manifestPath}; rebuild with \`${BUILD_COMMAND}\``);
+/** How to put a missing or broken artifact right, by where it comes from. */
+const REMEDY = {
+  build: `run \`${BUILD_COMMAND}\` (npm run synth does it for you)`,
+  release: `run \`${FETCH_COMMAND}\` (needs GITHUB_TOKEN), which downloads the release again`,
+} as const;
+
+/**
+ * Finds `<dir>/analytics-etl-<version>.manifest.json` and its zip, and checks the zip is the one the manifest describes.
+ * `from` says whether `dir` holds the local build or a fetched release, for the message when something is wrong.
+ */
+export function loadEtlArtifact(dir: string, version: string, from: keyof typeof REMEDY = 'build'): EtlArtifact {
+  const manifestPath = path.join(dir, manifestFileName(version));
+  if (!existsSync(manifestPath)) {
+    throw new EtlArtifactError(`ETL ${version} is not ${from === 'build' ? 'built' : `fetched from release ${releaseTag(version)}`} (${manifestPath} not found); ${REMEDY[from]}`);
   }
-  return { version, zipPath, sha256: manifest.data.sha256, base64Sha256: digest.toString('base64'), bytes: manifest.data.bytes };
+  const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
+  if (manifest.version !== version) throw new EtlArtifactError(`${manifestPath}: says version ${manifest.version}, expected ${version}`);
+
+  const zipPath = path.resolve(dir, manifest.file);
+  if (!existsSync(zipPath)) throw new EtlArtifactError(`${zipPath}: missing (named by ${manifestPath}); ${REMEDY[from]}`);
+  const digest = createHash('sha256').update(readFileSync(zipPath)).digest();
+  if (digest.toString('hex') !== manifest.sha256) {
+    throw new EtlArtifactError(`${zipPath}: sha256 ${digest.toString('hex')} differs from ${manifestPath}; ${REMEDY[from]}`);
+  }
+  return { version, zipPath, sha256: manifest.sha256, base64Sha256: digest.toString('base64'), bytes: manifest.bytes };
+}
+
+/** The message when a released version and this checkout's build of it differ; the version check says the same. */
+export function releasedElsewhereMessage(version: string, released: string, built: string): string {
+  return (
+    `etl ${version} is released (${releaseTag(version)}) with sha256 ${released} but this checkout builds ${built}: released zips ` +
+    `are immutable, so bump etl/package.json (e.g. \`${BUMP_COMMAND}\`)`
+  );
+}
+
+/** An environment's `etl.version` and the file that sets it. */
+export interface EtlPin {
+  readonly version: string;
+  readonly file: string;
+}
+
+/**
+ * The zip an environment deploys. A pinned version is only ever its fetched release (etl/dist/releases/<version>/).
+ * Without a pin it is this checkout's build of the current version; when that version is released and fetched too, the
+ * build must be the release byte for byte, so one version never names two zips.
+ */
+export function resolveEtlArtifact(etlDir: string, pin: EtlPin | undefined): EtlArtifact {
+  const distDir = path.join(etlDir, 'dist');
+  if (pin) {
+    try {
+      return loadEtlArtifact(releaseDir(distDir, pin.version), pin.version, 'release');
+    } catch (error) {
+      if (error instanceof EtlArtifactError) throw new EtlArtifactError(`${pin.file}: etl.version: ${error.message}; or remove the pin to deploy the current version`);
+      throw error;
+    }
+  }
+  const version = currentEtlVersion(etlDir);
+  const built = loadEtlArtifact(distDir, version, 'build');
+  const released = releaseDir(distDir, version);
+  if (existsSync(path.join(released, manifestFileName(version)))) {
+    const release = loadEtlArtifact(released, version, 'release');
+    if (release.sha256 !== built.sha256) throw new EtlArtifactError(releasedElsewhereMessage(version, release.sha256, built.sha256));
+  }
+  return built;
 }

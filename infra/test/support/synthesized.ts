@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { buildApp, type SynthOptions } from '../../src/app';
 import type { Environment } from '../../src/config/loadEnvironments';
 import type { RegionalStack } from '../../src/stacks/RegionalStack';
+import { testEtlDir } from './testEtl';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized Terraform JSON is untyped */
 export type Json = Record<string, any>;
@@ -50,11 +51,11 @@ export class SynthesizedStack {
 
 const cache = new Map<string, SynthesizedStack[]>();
 
-/** Synthesizes (once per option set) every stack of the shipped environments. */
+/** Synthesizes (once per option set) every stack of the shipped environments, with the test ETL (see testEtlDir). */
 export function synthesizeStacks(options: SynthOptions = {}): SynthesizedStack[] {
   const key = JSON.stringify(options);
   if (!cache.has(key)) {
-    const { stacks, environments } = buildApp(options);
+    const { stacks, environments } = buildApp({ etlDir: testEtlDir(options.environmentsDir), ...options });
     cache.set(
       key,
       stacks.map((stack) => {
