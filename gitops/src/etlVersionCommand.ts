@@ -1,28 +1,26 @@
-import { currentEtlVersion } from '../../infra/src/config/etlArtifact';
+import path from 'node:path';
 import { setOutput, writeSummary } from './actionsIo';
 import type { Command } from './command';
 import { GitopsError } from './errors';
-import { checkEtlVersion } from './etlVersionCheck';
+import { checkEtlVersion, etlVersionInput } from './etlVersionCheck';
 import { parseFlags } from './flags';
-import { changedFiles, fileAt } from './git';
+import { githubFromEnvironment } from './githubApi';
 
-const USAGE = 'npm run gitops -- etl-version --base <commit>';
-const PACKAGE = 'etl/package.json';
+const USAGE = 'npm run gitops -- etl-version --base <commit> [--etl-dir etl]   (needs GITHUB_TOKEN with contents: read, and the base commit: fetch-depth: 0)';
 
-/** Fails when ETL sources changed since `--base` without a version bump; outputs `version`. */
+/**
+ * Fails when what the ETL zip is built from changed since `--base` without a version bump, or when the version is
+ * already released with another zip; outputs `version`.
+ */
 export const etlVersionCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const { base } = parseFlags(USAGE, argv, { base: { type: 'string' } }, ['base']);
-    const baseJson = await fileAt(base!, PACKAGE);
-    const headVersion = currentEtlVersion('etl');
-    const verdict = checkEtlVersion({
-      changedFiles: await changedFiles(base!),
-      baseVersion: baseJson === undefined ? undefined : (JSON.parse(baseJson) as { version: string }).version,
-      headVersion,
-    });
+    const flags = parseFlags(USAGE, argv, { base: { type: 'string' }, 'etl-dir': { type: 'string', default: 'etl' } }, ['base']);
+    const { octokit, owner, repo } = await githubFromEnvironment();
+    const input = await etlVersionInput(octokit, { owner, repo }, { repoDir: process.cwd(), base: flags.base!, etlDir: path.resolve(flags['etl-dir']) });
+    const verdict = checkEtlVersion(input);
     if (!verdict.ok) throw new GitopsError(verdict.message);
-    setOutput('version', headVersion);
+    setOutput('version', input.headVersion);
     writeSummary(`### ETL version\n\n${verdict.message}\n`);
   },
 };
