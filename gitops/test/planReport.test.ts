@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { synth } from '../../infra/src/app';
+import { testEtlDir } from '../../infra/test/support/testEtl';
 import { emulatorTarget } from '../../infra/src/stacks/deployTarget';
 import { digestOf, readRecord } from '../src/planDigest';
 import { readPlans } from '../src/planComment';
@@ -22,7 +23,7 @@ let plans: StackPlan[];
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'plan-report-'));
-  synth({ environmentsDir: path.join(ROOT, 'environments'), etlDir: path.join(ROOT, 'etl'), outdir: tmp, target: emulatorTarget('localstack', 'http://127.0.0.1:4566') });
+  synth({ environmentsDir: path.join(ROOT, 'environments'), etlDir: testEtlDir(path.join(ROOT, 'environments')), outdir: tmp, target: emulatorTarget('localstack', 'http://127.0.0.1:4566') });
   const runs = await planAsSteps(path.join(tmp, 'stacks'), STACKS, path.join(tmp, 'plans'));
   expect(runs.map((r) => [r.code, r.outputs.changes])).toEqual(STACKS.map(() => [0, 'true']));
   plans = readPlans(path.join(tmp, 'plans'));
