@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terraform/terraformCli';
+import * as core from '@actions/core';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
+import { appliedRecordPlace, checkDeployOrder, deployedCommit, recordAppliedCommit } from './deployOrder';
 import { parseFlags } from './flags';
 import { SAVED_PLAN_FILE } from './planStack';
 import { restorePlan } from './savedPlanStore';
+import { readStackBackend } from './stackBackend';
 import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 import { stackOutputsSummary } from './stackOutputsSummary';
 
@@ -16,18 +19,28 @@ const PLAN_FILE = 'deploy.tfplan';
  * summary. Applying the saved plan means what ran is what the log shows, even if the account changed meanwhile.
  * `--saved-plan <folder>`: apply the plan an earlier job saved with `gitops plan --save` (the one the approvers read),
  * fetched from the state bucket and checked against its record's sha256; terraform refuses it if the state changed
- * since.
+ * since. Never applies a commit that does not contain the one applied to the stack last (deployOrder.ts): that run
+ * stops with a notice, since the newer commit's run deploys the stack.
  */
 export const deployCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, 'saved-plan': { type: 'string' } }, ['stack']);
     const { stack, dir } = stackDirectory(flags);
+    const commit = await deployedCommit();
+    const place = appliedRecordPlace(readStackBackend({ stack, dir }), dir);
+    const order = await checkDeployOrder(stack, place, commit);
+    if (!order.apply) {
+      core.notice(order.reason);
+      writeSummary(`### ${stack}: not applied\n\n${order.reason}\n`);
+      return;
+    }
     const record = flags['saved-plan'];
     if (record !== undefined) await restorePlan(record, stack, path.join(dir, SAVED_PLAN_FILE));
     await init(dir);
     const verdict = record !== undefined ? await applyPlan(dir, SAVED_PLAN_FILE, 'applied the reviewed plan') : await planAndApply(dir, stack);
-    writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict}\n`);
+    await recordAppliedCommit(place, { commit, ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}) });
+    writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict} (commit ${commit.slice(0, 12)})\n`);
   },
 };
 

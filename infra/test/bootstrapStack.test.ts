@@ -243,6 +243,7 @@ describe('permission policies', () => {
       if (resource === `arn:aws:s3:::${STATE_BUCKET}`) return 'state bucket (list)';
       if (resource.startsWith(`arn:aws:s3:::${STATE_BUCKET}/analytics/${name}/`)) return 'own state';
       if (resource === `arn:aws:s3:::${STATE_BUCKET}/plans/${name}/*` && actionsOf(statement).join() === 's3:GetObject') return 'own saved plans (read)';
+      if (resource === `arn:aws:s3:::${STATE_BUCKET}/applied/${name}/*` && actionsOf(statement).join() === 's3:GetObject,s3:PutObject') return 'own applied-commit records';
       if (resource === `arn:aws:s3:::analytics-bucket-*-${env.suffix}/*` && env.ephemeral) return 'objects of its raw buckets, emptied on destroy';
       if (resource === '*' && statement.Sid === 'DescribeOnlyOnStar' && actionsOf(statement).every((a) => /^(ec2|logs):Describe/.test(a))) return 'describe needs *';
       if (resource === '*' && actionsOf(statement).join() === 'lambda:CreateEventSourceMapping' && condition.ArnLike?.['lambda:FunctionArn'] === `arn:aws:lambda:*:${ACCOUNT}:function:analytics-etl-*-${env.suffix}`) {
@@ -281,6 +282,15 @@ describe('permission policies', () => {
       for (const other of environments) {
         const saved = `plans/${other.name}/${other.name}-${regions[0]}/123-1.tfplan`;
         expect({ saved, read: reach('s3:GetObject', saved), write: reach('s3:PutObject', saved) }).toEqual({ saved, read: other.name === name, write: false });
+      }
+    });
+
+    test("applied-commit records: reads and writes its own environment's, no other's", () => {
+      const reach = (action: string, key: string) =>
+        statements.some((s) => actionsOf(s).includes(action) && resourcesOf(s).some((r) => globMatches(r, `arn:aws:s3:::${STATE_BUCKET}/${key}`)));
+      for (const other of environments) {
+        const record = `applied/${other.name}/${other.name}-${regions[0]}.json`;
+        expect({ record, read: reach('s3:GetObject', record), write: reach('s3:PutObject', record) }).toEqual({ record, read: other.name === name, write: other.name === name });
       }
     });
 

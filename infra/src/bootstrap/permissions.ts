@@ -12,7 +12,7 @@
 import type { Environment } from '../config/loadEnvironments';
 import { regionalNames, type RegionalNames } from '../config/names';
 import type { PolicyStatement } from '../constructs/policyDocument';
-import { savedPlansPrefix } from '../constructs/StateStore';
+import { appliedCommitsPrefix, savedPlansPrefix } from '../constructs/StateStore';
 import { APPLICATION_TAG, stateKey } from '../stacks/RegionalStack';
 import type { BootstrapAccount } from './accounts';
 
@@ -205,7 +205,8 @@ export function planRoleStatements(account: BootstrapAccount): PolicyStatement[]
 }
 
 /**
- * One environment's deploy role: its own state (read, write, lockfile or lock table), its own saved plans (read),
+ * One environment's deploy role: its own state (read, write, lockfile or lock table), its own saved plans (read) and
+ * applied-commit records (read, write),
  * its own regional stacks' resources (names ending in `-<suffix>`, in its regions), and iam:PassRole of the two
  * service roles it makes.
  */
@@ -224,6 +225,8 @@ export function deployRoleStatements(account: BootstrapAccount, env: Environment
     allow('ReadWriteOwnState', ['s3:GetObject', 's3:PutObject'], [state, `${state}.tflock`]),
     allow('ReleaseStateLock', ['s3:DeleteObject'], [`${state}.tflock`]),
     allow('ReadOwnSavedPlans', ['s3:GetObject'], [`${bucket}/${savedPlansPrefix(env.name)}*`]),
+    // the deploy order check: the commit last applied to each of its stacks
+    allow('OwnAppliedCommits', ['s3:GetObject', 's3:PutObject'], [`${bucket}/${appliedCommitsPrefix(env.name)}*`]),
     ...(lockTable
       ? [allow('StateLockTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [`arn:aws:dynamodb:${account.state.region}:${account.account}:table/${lockTable}`])]
       : []),

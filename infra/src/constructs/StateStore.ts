@@ -28,6 +28,14 @@ export function savedPlansPrefix(environment: string): string {
 }
 
 /**
+ * One environment's records of the commit last applied to each of its stacks (`gitops deploy` refuses an older one):
+ * kept with the state, written only by that environment's deploy role.
+ */
+export function appliedCommitsPrefix(environment: string): string {
+  return `applied/${environment}/`;
+}
+
+/**
  * Where every regional stack keeps its state: a versioned (each state write stays recoverable), SSE-S3, private,
  * owner-enforced, TLS-only bucket, and the optional lock table. The bucket is never emptied on destroy. It also
  * holds the plans `gitops plan --save-plan` saves for a later apply job (they contain state and secrets, so they
