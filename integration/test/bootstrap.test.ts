@@ -5,6 +5,7 @@
 import { GetOpenIDConnectProviderCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
 import {
   GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
@@ -92,6 +93,13 @@ test('state bucket: versioned, SSE encrypted, public access blocked, bucket owne
     RestrictPublicBuckets: true,
   });
   expect((await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }))).OwnershipControls?.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+});
+
+test('state bucket: saved plans (plans/) expire after 35 days, their old versions after 1', async () => {
+  const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: values.state_bucket as string }));
+  expect(lifecycle.Rules).toEqual([
+    expect.objectContaining({ ID: 'expire-saved-plans', Status: 'Enabled', Filter: { Prefix: 'plans/' }, Expiration: { Days: 35 }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+  ]);
 });
 
 test('GitHub OIDC provider for STS', async () => {
