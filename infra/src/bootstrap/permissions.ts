@@ -206,9 +206,8 @@ export function planRoleStatements(account: BootstrapAccount): PolicyStatement[]
 
 /**
  * One environment's deploy role: its own state (read, write, lockfile or lock table), its own saved plans (read) and
- * applied-commit records (read, write),
- * its own regional stacks' resources (names ending in `-<suffix>`, in its regions), and iam:PassRole of the two
- * service roles it makes.
+ * applied-commit records (read, write), its own regional stacks' resources (names ending in `-<suffix>`, in its
+ * regions), and iam:PassRole of the two service roles it makes.
  */
 export function deployRoleStatements(account: BootstrapAccount, env: Environment): PolicyStatement[] {
   const bucket = `arn:aws:s3:::${account.state.bucket}`;
