@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { DataError } from './errors';
 
@@ -88,7 +88,7 @@ function describe(error: unknown): string {
 
 /**
  * The job table: one item per object version, claimed with conditional writes so that concurrent and repeated
- * deliveries run a job once. Uses only PutItem, UpdateItem and Query.
+ * deliveries run a job once: the write side (the state machine). Reads are JobReader's. Uses only PutItem and UpdateItem.
  */
 export class JobLedger {
   constructor(
@@ -180,23 +180,6 @@ export class JobLedger {
   /** After a transient failure: keeps the job RUNNING but ends the lease, so the redelivery can take over at once. */
   async release(claim: Claim, error: unknown): Promise<void> {
     await this.#updateOwned(claim, { lease_expires_at: this.now().toISOString(), last_error: describe(error) });
-  }
-
-  /** Jobs with `status` created in [from, to] (ISO-8601), oldest first: one Query on the status index. */
-  async jobsByStatus(status: JobStatus, from: string, to: string): Promise<Record<string, unknown>[]> {
-    const pages = paginateQuery(
-      { client: this.ddb },
-      {
-        TableName: this.tableName,
-        IndexName: JOBS_BY_STATUS_INDEX,
-        KeyConditionExpression: '#status = :status AND created_at BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':from': from, ':to': to },
-      },
-    );
-    const jobs: Record<string, unknown>[] = [];
-    for await (const page of pages) jobs.push(...(page.Items ?? []));
-    return jobs;
   }
 
   async #finish(claim: Claim, status: Exclude<JobStatus, 'RUNNING'>, fields: Record<string, unknown>): Promise<number> {

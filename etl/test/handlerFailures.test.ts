@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { JobLedger } from '../src/jobLedger';
+import { JobReader } from '../src/jobReader';
 import { listKeys, pendingUploads, versionIds } from './support/aws';
 import { type EtlFixture, failedMessages, JOB_TABLE, metricValues, RAW_BUCKET, startEtlFixture, type Uploaded } from './support/etlFixture';
 import { failCall, interceptCommand } from './support/faults';
@@ -59,7 +59,7 @@ describe('ETL handler failures against moto', () => {
       expect(metricValues(logs, 'JobsFailed')).toEqual([1]);
 
       // "FAILED jobs created between A and B" is one Query on the status index
-      const failed = await new JobLedger(etl.aws.clients.ddb, JOB_TABLE, 'any').jobsByStatus('FAILED', from, new Date().toISOString());
+      const failed = await new JobReader(etl.aws.clients.ddb, JOB_TABLE).jobsByStatus('FAILED', from, new Date().toISOString());
       expect(failed.map((item) => item.job_id)).toEqual([bad.jobId]);
 
       // a data error is final for this object version: redelivery acknowledges without a rerun

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DataError } from '../src/errors';
 import { type Claim, ClaimLostError, type ClaimOutcome, JobLedger, type JobSource } from '../src/jobLedger';
+import { JobReader } from '../src/jobReader';
 import { startTestAws, type TestAws } from './support/aws';
 
 const TABLE = 'ledger-test-jobs';
@@ -212,7 +213,7 @@ describe('JobLedger', () => {
     await failedAt('range-after', '2026-10-06T00:00:00.001Z');
     await ledger.succeed(claimOf(await ledger.claim('range-succeeded', SOURCE, LEASE_MS)), SUMMARY);
 
-    const failed = await ledger.jobsByStatus('FAILED', '2026-10-05T00:00:00.000Z', '2026-10-06T00:00:00.000Z');
+    const failed = await new JobReader(aws.clients.ddb, TABLE).jobsByStatus('FAILED', '2026-10-05T00:00:00.000Z', '2026-10-06T00:00:00.000Z');
 
     expect(failed.map((job) => job.job_id)).toEqual(['range-first', 'range-second']);
     expect(failed[0]).toMatchObject({ status: 'FAILED', error_code: 'EMPTY_FILE', key: SOURCE.key });

@@ -1,4 +1,5 @@
-import type { JobItem, JobList } from './jobQueries';
+import type { JobItem } from '../../etl/src/jobReader';
+import type { JobList } from './jobQueries';
 import type { TimeWindow } from './timeWindow';
 
 const MAX_KEY_CHARS = 60;

@@ -1,10 +1,9 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { JobLedger, type JobStatus } from '../../etl/src/jobLedger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { JobStatus } from '../../etl/src/jobLedger';
+import { type JobItem, JobReader } from '../../etl/src/jobReader';
 import { OpsError } from './errors';
 import type { TimeWindow } from './timeWindow';
-
-export type JobItem = Record<string, unknown>;
 
 // Record<JobStatus, …> makes the compiler insist every status of the ledger is listed here, and only those.
 const STATUS_SET: Record<JobStatus, true> = { RUNNING: true, SUCCEEDED: true, FAILED: true };
@@ -28,17 +27,14 @@ export interface JobList {
   readonly total: number;
 }
 
-// The ledger's constructor wants the ETL version it stamps on claims; these commands only read.
-const READ_ONLY = 'ops-read-only';
-
 /**
  * Jobs of the given statuses created in the window, through the ETL's own status-index query (one Query per status,
  * never a Scan). That query reads the whole window, so the limit is applied here: the newest `limit` are kept.
  */
 export async function listJobs(ddb: DynamoDBDocumentClient, table: string, query: JobListQuery): Promise<JobList> {
-  const ledger = new JobLedger(ddb, table, READ_ONLY);
+  const reader = new JobReader(ddb, table);
   const perStatus = await withTableErrors(table, () =>
-    Promise.all(query.statuses.map((status) => ledger.jobsByStatus(status, query.window.from, query.window.to))),
+    Promise.all(query.statuses.map((status) => reader.jobsByStatus(status, query.window.from, query.window.to))),
   );
   const all = perStatus.flat().sort(byCreation);
   return { jobs: all.slice(Math.max(0, all.length - query.limit)), total: all.length };
@@ -46,8 +42,7 @@ export async function listJobs(ddb: DynamoDBDocumentClient, table: string, query
 
 /** The job's item, read consistently; undefined when there is none. */
 export async function getJob(ddb: DynamoDBDocumentClient, table: string, jobId: string): Promise<JobItem | undefined> {
-  const read = await withTableErrors(table, () => ddb.send(new GetCommand({ TableName: table, Key: { job_id: jobId }, ConsistentRead: true })));
-  return read.Item;
+  return withTableErrors(table, () => new JobReader(ddb, table).job(jobId));
 }
 
 function byCreation(a: JobItem, b: JobItem): number {
