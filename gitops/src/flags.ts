@@ -1,16 +1,17 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { strictFlags } from '../../infra/src/strictFlags';
 import { UsageError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * Strict `--flag value` parsing for one command: unknown flags, positionals and missing required flags are usage
- * errors that name the flag and show the command's usage line.
+ * errors of one line that names the flag, followed by the command's usage line.
  */
 export function parseFlags<const T extends Options>(usage: string, argv: readonly string[], options: T, required: readonly (keyof T & string)[] = []) {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+    values = strictFlags(argv, options);
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\nusage: ${usage}`);
   }

@@ -116,7 +116,7 @@ test('a token without actions: read (403) fails naming the permission to add', a
 
 test('an environment that environments/ does not define is a usage error, before any request', async () => {
   const run = await check('qa');
-  expect(run.code).toBe(1);
+  expect(run.code).toBe(2);
   expect(run.summary).toContain('--env qa: no such environment; defined: dev, prod, staging');
   expect(github.requests).toEqual([]);
 });

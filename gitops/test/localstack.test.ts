@@ -125,7 +125,7 @@ describe('gitops emulator (a workflow step that starts LocalStack)', () => {
 
   test('a wait that is not a number is a usage error, not an endless wait', async () => {
     const run = await runAsStep(['emulator', '--localstack', endpoint, '--wait-seconds', 'soon']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.summary).toMatch(/--wait-seconds soon: give a number of seconds/);
   });
 });

@@ -213,7 +213,7 @@ describe('--not-run: nothing was planned for this commit', () => {
     ['without a reason', ['--not-run', ' '], /--not-run needs the reason/],
   ])('%s: a usage error, nothing posted', async (_case, flags, message) => {
     const run = await runAsStep(['plan-comment', ...flags], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
-    expect([run.code, writes()]).toEqual([1, []]);
+    expect([run.code, writes()]).toEqual([2, []]);
     expect(run.summary).toMatch(message);
   });
 });
@@ -342,7 +342,7 @@ describe('--compare-reviewed: after the merge, each plan against the one its pul
 
   test('on a pull request: a usage error (its plan is the one under review)', async () => {
     const run = await runAsStep(['plan-comment', '--plans', plans, '--compare-reviewed'], stepEnv(tmp, pullRequestEvent(SAME_REPO)));
-    expect([run.code, writes()]).toEqual([1, []]);
+    expect([run.code, writes()]).toEqual([2, []]);
     expect(run.summary).toContain("--compare-reviewed compares a merged commit's plans with its pull request's");
   });
 });

@@ -66,7 +66,7 @@ test('a stack that was not synthesized is named, with what to do', async () => {
 
 test('--stack is required', async () => {
   const run = await runAsStep(['plan']);
-  expect(run.code).toBe(1);
+  expect(run.code).toBe(2);
   expect(run.summary).toContain('--stack is required');
 });
 
@@ -95,7 +95,7 @@ describe('--save (stores in the state bucket: savedPlanStore.test.ts, gitopsDepl
   test('--plan-bucket only with --save', async () => {
     const stacks = writeStacks(tmp, { 'dev-us-east-1': MARKER });
     const run = await runAsStep(['plan', '--stack', 'dev-us-east-1', '--stacks-dir', stacks, '--out', outDir(), '--plan-bucket', 'b']);
-    expect([run.code, run.summary]).toEqual([1, expect.stringContaining('--plan-bucket is where --save saves to; give both')]);
+    expect([run.code, run.summary]).toEqual([2, expect.stringContaining('--plan-bucket is where --save saves to; give both')]);
   });
 
   test('where the plan would go is checked before planning', async () => {

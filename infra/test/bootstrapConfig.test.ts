@@ -48,7 +48,7 @@ describe('environments/github.json', () => {
     ['an unknown field', { repository: 'o/r', repo: 'o/r' }, /github\.json: repo: unknown field; allowed fields here: description, repository, immutableIds/],
     ['half the immutable ids', { repository: 'o/r', immutableIds: { owner: 1 } }, /github\.json: immutableIds\.repository: missing required field/],
     ['an id that is not a positive whole number', { repository: 'o/r', immutableIds: { owner: 0, repository: 1.5 } }, /github\.json: immutableIds\.owner: must be a positive whole number/],
-    ['invalid JSON', '{ "repository": ', /github\.json: not valid JSON/],
+    ['invalid JSON', '{ "repository": ', /github\.json:1:16: not valid JSON \(Unexpected end of JSON input\)/],
   ])('%s is refused with the file and the field', (_label, content, message) => {
     expect(problemsOf(() => loadGithubConfig(githubDir(content)))).toContainEqual(expect.stringMatching(message));
   });
@@ -129,8 +129,8 @@ describe('synth CLI --bootstrap', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  test('refuses --env (a bootstrap stack covers every environment of its account) and an unknown --bootstrap-state', () => {
-    expect(synthCli(['--bootstrap', '--env', 'dev', '--out', outdir()])).toMatchObject({ status: 1, stderr: expect.stringContaining('--bootstrap covers every environment of each account; leave out --env') });
-    expect(synthCli(['--bootstrap', '--bootstrap-state', 'remote', '--out', outdir()])).toMatchObject({ status: 1, stderr: expect.stringContaining('--bootstrap-state remote: use local') });
+  test('refuses --env (a bootstrap stack covers every environment of its account) and an unknown --bootstrap-state, as flag errors', () => {
+    expect(synthCli(['--bootstrap', '--env', 'dev', '--out', outdir()])).toMatchObject({ status: 2, stderr: expect.stringContaining('--bootstrap covers every environment of each account; leave out --env') });
+    expect(synthCli(['--bootstrap', '--bootstrap-state', 'remote', '--out', outdir()])).toMatchObject({ status: 2, stderr: expect.stringContaining('--bootstrap-state remote: use local') });
   });
 });

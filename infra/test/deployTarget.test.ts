@@ -1,7 +1,8 @@
 /**
  * The emulator targets: what `--target` accepts, and how a stack synthesized for an emulator differs from one for AWS.
  */
-import { EMULATED_SERVICES, emulatorTarget, parseDeployTarget } from '../src/stacks/deployTarget';
+import { FlagError } from '../src/config/errors';
+import { assumedEndpointNote, EMULATED_SERVICES, emulatorTarget, parseDeployTarget } from '../src/stacks/deployTarget';
 import { synthesizeStacks } from './support/synthesized';
 
 describe('parseDeployTarget', () => {
@@ -17,13 +18,30 @@ describe('parseDeployTarget', () => {
   test('an emulator takes its endpoint from AWS_ENDPOINT_URL', () => {
     expect(parseDeployTarget('moto', { AWS_ENDPOINT_URL: 'http://127.0.0.1:7777' })).toMatchObject({ endpoint: 'http://127.0.0.1:7777' });
   });
-  test('an unknown target names the allowed ones', () => {
+  test('an unknown target is a flag error naming the allowed ones', () => {
+    expect(() => parseDeployTarget('emulator', {})).toThrow(FlagError);
     expect(() => parseDeployTarget('emulator', {})).toThrow('--target emulator: unknown; use one of aws, localstack, moto');
   });
   test('an endpoint that is not an http(s) URL is refused with an example', () => {
     expect(() => parseDeployTarget('localstack', { AWS_ENDPOINT_URL: 'localhost:4566' })).toThrow(
       'AWS_ENDPOINT_URL "localhost:4566" is not an http(s) URL; e.g. http://localhost:4566',
     );
+  });
+});
+
+describe('assumedEndpointNote', () => {
+  test.each([
+    ['moto', 'http://localhost:5000'],
+    ['localstack', 'http://localhost:4566'],
+  ])('%s without AWS_ENDPOINT_URL: names the endpoint assumed and how to choose another', (name, endpoint) => {
+    expect(assumedEndpointNote(name, {})).toBe(`--target ${name} without AWS_ENDPOINT_URL: the stacks point at ${endpoint}; set AWS_ENDPOINT_URL=http://<host>:<port> for another endpoint`);
+  });
+  test.each<[string | undefined, NodeJS.ProcessEnv]>([
+    ['moto', { AWS_ENDPOINT_URL: 'http://127.0.0.1:7777' }],
+    [undefined, {}],
+    ['aws', {}],
+  ])('nothing assumed for %s with %j', (name, env) => {
+    expect(assumedEndpointNote(name, env)).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EnvironmentError } from '../src/config/errors';
+import { EnvironmentError, FlagError } from '../src/config/errors';
 import { loadEnvironments, selectEnvironments } from '../src/config/loadEnvironments';
 import { devDefinition, writeEnvironments, type Definition } from './support/environmentFixtures';
 
@@ -69,11 +69,39 @@ test.each<[string, (d: Definition) => void, RegExp]>([
   expect(problems.every((p) => file.asymmetricMatch(p))).toBe(true);
 });
 
-test('duplicate suffix across environments names both files', () => {
-  const other = devDefinition();
-  other.regions.forEach((r: Definition, i: number) => (r.cidr = `10.${30 + i}.0.0/16`));
-  const problems = problemsOf(() => undefined, { other });
-  expect(problems).toEqual([expect.stringMatching(/other\/environment\.json: suffix: "dev" is already used by .*dev\/environment\.json/)]);
+test('a suffix too long for one of the regions gets the limit of all of them, in one message', () => {
+  // us-east-1 alone would allow 36 characters; the bucket name in ap-southeast-1 allows 31
+  const problems = problemsOf((d) => (d.suffix = 'a'.repeat(40))).filter((p) => p.includes(': suffix: '));
+  expect(problems).toEqual([
+    expect.stringMatching(/: suffix: makes the S3 bucket name "analytics-bucket-ap-southeast-1-a{40}" 72 characters long, over AWS's limit of 63; use a suffix of at most 31 characters \(the most that fits in all of us-east-1, eu-west-1, ap-southeast-1\)$/),
+  ]);
+});
+
+test('a suffix that fits the first region but not a later one is refused with the later limit', () => {
+  const problems = problemsOf((d) => (d.suffix = 'a'.repeat(33)));
+  expect(problems).toEqual([expect.stringMatching(/: suffix: makes the S3 bucket name "analytics-bucket-ap-southeast-1-a{33}" .*use a suffix of at most 31 characters/)]);
+});
+
+test.each([
+  ['the later folder', 'other'],
+  ['the earlier folder', 'alpha'],
+])('a suffix shared with %s names both files alike (which one was edited is unknown)', (_where, name) => {
+  const copy = devDefinition();
+  copy.regions.forEach((r: Definition, i: number) => (r.cidr = `10.${30 + i}.0.0/16`));
+  const problems = problemsOf(() => undefined, { [name]: copy });
+  const [first, second] = [name, 'dev'].sort();
+  expect(problems).toEqual([
+    expect.stringMatching(new RegExp(`${first}/environment\\.json, .*${second}/environment\\.json: suffix: "dev" is used by both; give each environment its own`)),
+  ]);
+});
+
+test('three environments sharing a suffix: one message naming all three', () => {
+  const copy = (block: number): Definition => {
+    const definition = devDefinition();
+    definition.regions.forEach((r: Definition, i: number) => (r.cidr = `10.${block + i}.0.0/16`));
+    return definition;
+  };
+  expect(problemsOf(() => undefined, { b: copy(30), c: copy(40) })).toEqual([expect.stringMatching(/b\/environment\.json, .*c\/environment\.json, .*dev\/environment\.json: suffix: "dev" is used by all 3;/)]);
 });
 
 test('overlapping CIDRs across environments name both files', () => {
@@ -117,11 +145,22 @@ test('an ephemeral environment cannot take part in the merge deploy order', () =
 test('invalid JSON and a folder without a definition are reported with their paths', () => {
   const dir = writeEnvironments({ broken: '{ "suffix": ' });
   mkdirSync(path.join(dir, 'empty'));
-  expect(() => loadEnvironments(dir)).toThrow(/broken\/environment\.json: not valid JSON[\s\S]*empty: no environment\.json/);
+  expect(() => loadEnvironments(dir)).toThrow(/broken\/environment\.json:1:12: not valid JSON \(Unexpected end of JSON input\)[\s\S]*empty: no environment\.json/);
 });
 
-test('--env with an unknown name lists the defined ones', () => {
+test.each([
+  ['a value left out', '{\n  "suffix": "dev",\n  "ephemeral": ,\n  "account": "123456789012"\n}\n', "3:16: not valid JSON (Unexpected token ',')"],
+  ['a missing comma', '{\n  "suffix": "dev"\n  "ephemeral": true\n}\n', "3:3: not valid JSON (Expected ',' or '}' after property value)"],
+  ['a trailing comma, CRLF line ends', '{\r\n  "suffix": "dev",\r\n}\r\n', '3:1: not valid JSON (Expected double-quoted property name)'],
+  ['text after the object', '{}\n}\n', '2:1: not valid JSON (Unexpected non-whitespace character after JSON)'],
+])('invalid JSON (%s) is reported as file:line:column', (_what, text, where) => {
+  const dir = writeEnvironments({ broken: text });
+  expect(() => loadEnvironments(dir)).toThrow(`broken/environment.json:${where}`);
+});
+
+test('--env with an unknown name is a flag error listing the defined ones', () => {
   const envs = loadEnvironments(path.join(repoRoot, 'environments'));
+  expect(() => selectEnvironments(envs, ['qa'])).toThrow(FlagError);
   expect(() => selectEnvironments(envs, ['qa'])).toThrow('--env qa: no such environment; defined: dev, prod, staging');
 });
 

@@ -134,23 +134,24 @@ function checkRegions(regions: z.infer<typeof regionSchema>[], ctx: z.Refinement
   });
 }
 
+/**
+ * One message for the suffix, with the longest suffix that fits every region of the environment: a limit taken from
+ * one region would fail again in a region with a longer name.
+ */
 function checkNameLengths(suffix: string, regions: string[], ctx: z.RefinementCtx): void {
-  for (const region of regions) {
-    const names = regionalNames(region, suffix);
-    for (const key of Object.keys(NAME_LIMITS) as (keyof RegionalNames)[]) {
-      const { limit, what } = NAME_LIMITS[key];
-      const name = names[key];
-      if (name.length > limit) {
-        const maxSuffix = limit - (name.length - suffix.length);
-        ctx.addIssue({
-          code: 'custom',
-          path: ['suffix'],
-          message: `makes the ${what} "${name}" ${name.length} characters long, over AWS's limit of ${limit}; use a suffix of at most ${maxSuffix} characters`,
-        });
-        return; // one message per suffix is enough to act on
-      }
-    }
-  }
+  const [tightest] = regions
+    .flatMap((region) => {
+      const names = regionalNames(region, suffix);
+      return (Object.keys(NAME_LIMITS) as (keyof RegionalNames)[]).map((key) => ({ ...NAME_LIMITS[key], name: names[key], maxSuffix: NAME_LIMITS[key].limit - (names[key].length - suffix.length) }));
+    })
+    .sort((a, b) => a.maxSuffix - b.maxSuffix);
+  if (tightest === undefined || suffix.length <= tightest.maxSuffix) return;
+  const { name, limit, what, maxSuffix } = tightest;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['suffix'],
+    message: `makes the ${what} "${name}" ${name.length} characters long, over AWS's limit of ${limit}; use a suffix of at most ${maxSuffix} characters (the most that fits in all of ${regions.join(', ')})`,
+  });
 }
 
 export type EnvironmentDefinition = z.infer<typeof environmentSchema>;

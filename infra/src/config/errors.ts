@@ -5,3 +5,11 @@ export class EnvironmentError extends Error {
     this.name = 'EnvironmentError';
   }
 }
+
+/**
+ * A command line that cannot run as given (an unknown flag, a missing or unknown value, or AWS_ENDPOINT_URL, which
+ * stands in for a flag): one line that names it. Commands exit 2 on it, as on any usage error.
+ */
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { overlaps, parseIpv4Cidr, type Ipv4Block } from './cidr';
 import { environmentSchema, type EnvironmentDefinition } from './environmentSchema';
-import { EnvironmentError } from './errors';
+import { EnvironmentError, FlagError } from './errors';
 import { validatedJsonFile } from './validatedJsonFile';
 
 export const ENVIRONMENT_FILE = 'environment.json';
@@ -53,16 +53,9 @@ export function loadEnvironments(directory: string): Environment[] {
 }
 
 function crossEnvironmentProblems(environments: readonly Environment[]): string[] {
-  const problems: string[] = [];
-  const bySuffix = new Map<string, Environment>();
+  const problems = duplicateSuffixProblems(environments);
   const blocks: { env: Environment; index: number; block: Ipv4Block }[] = [];
   for (const env of environments) {
-    const owner = bySuffix.get(env.suffix);
-    if (owner) {
-      problems.push(`${env.file}: suffix: "${env.suffix}" is already used by ${owner.file}; every environment needs its own suffix (resource names must be unique)`);
-    } else {
-      bySuffix.set(env.suffix, env);
-    }
     env.regions.forEach((region, index) => {
       const block = parseIpv4Cidr(region.cidr) as Ipv4Block; // validated by the schema
       for (const other of blocks.filter((b) => b.env !== env && overlaps(b.block, block))) {
@@ -75,6 +68,21 @@ function crossEnvironmentProblems(environments: readonly Environment[]): string[
   }
   problems.push(...deployOrderProblems(environments));
   return problems;
+}
+
+/**
+ * Environments sharing a suffix, each file named alike: which of them was just edited is not known here, and the
+ * folder order would blame whichever sorts last.
+ */
+function duplicateSuffixProblems(environments: readonly Environment[]): string[] {
+  const bySuffix = new Map<string, Environment[]>();
+  for (const env of environments) bySuffix.set(env.suffix, [...(bySuffix.get(env.suffix) ?? []), env]);
+  return [...bySuffix]
+    .filter(([, sharing]) => sharing.length > 1)
+    .map(([suffix, sharing]) => {
+      const files = sharing.map((env) => env.file).join(', ');
+      return `${files}: suffix: "${suffix}" is used by ${sharing.length === 2 ? 'both' : `all ${sharing.length}`}; give each environment its own (resource names are built from it and must be unique)`;
+    });
 }
 
 /**
@@ -110,7 +118,7 @@ function deployOrderProblems(environments: readonly Environment[]): string[] {
 export function selectEnvironments(all: readonly Environment[], names: readonly string[]): Environment[] {
   const unknown = names.filter((name) => !all.some((env) => env.name === name));
   if (unknown.length > 0) {
-    throw new EnvironmentError([`--env ${unknown.join(', ')}: no such environment; defined: ${all.map((e) => e.name).join(', ')}`]);
+    throw new FlagError(`--env ${unknown.join(', ')}: no such environment; defined: ${all.map((e) => e.name).join(', ')}`);
   }
   return names.length === 0 ? [...all] : all.filter((env) => names.includes(env.name));
 }

@@ -1,4 +1,5 @@
 import type { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
+import { FlagError } from '../config/errors';
 
 /**
  * Where the synthesized stacks will be applied.
@@ -41,7 +42,7 @@ const TARGETS = ['aws', ...Object.keys(EMULATORS)].join(', ');
 /** The target for one emulator, at `endpoint` (its usual one when not given). */
 export function emulatorTarget(name: EmulatorName, endpoint?: string): EmulatorTarget {
   const url = endpoint || EMULATORS[name].endpoint;
-  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new Error(`AWS_ENDPOINT_URL "${url}" is not an http(s) URL; e.g. ${EMULATORS[name].endpoint}`);
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new FlagError(`AWS_ENDPOINT_URL "${url}" is not an http(s) URL; e.g. ${EMULATORS[name].endpoint}`);
   const { runsLambda, evaluatesPolicyConditions } = EMULATORS[name];
   return { kind: 'emulator', endpoint: url, runsLambda, evaluatesPolicyConditions };
 }
@@ -51,7 +52,18 @@ export function parseDeployTarget(kind: string | undefined, env: NodeJS.ProcessE
   const name = kind ?? 'aws';
   if (name === 'aws') return { kind: 'aws' };
   if (Object.hasOwn(EMULATORS, name)) return emulatorTarget(name as EmulatorName, env.AWS_ENDPOINT_URL);
-  throw new Error(`--target ${name}: unknown; use one of ${TARGETS} (aws: S3 state, real account; an emulator: local state, AWS_ENDPOINT_URL)`);
+  throw new FlagError(`--target ${name}: unknown; use one of ${TARGETS} (aws: S3 state, real account; an emulator: local state, AWS_ENDPOINT_URL)`);
+}
+
+/**
+ * What to say when an emulator target falls back to its usual endpoint. Said, not required: with the emulator on its
+ * own default port (moto_server, LocalStack) synth stays one command, and the line shows where to look when nothing
+ * answers there.
+ */
+export function assumedEndpointNote(kind: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.AWS_ENDPOINT_URL || kind === undefined || !Object.hasOwn(EMULATORS, kind)) return undefined;
+  const { endpoint } = EMULATORS[kind as EmulatorName];
+  return `--target ${kind} without AWS_ENDPOINT_URL: the stacks point at ${endpoint}; set AWS_ENDPOINT_URL=http://<host>:<port> for another endpoint`;
 }
 
 /**

@@ -1,0 +1,56 @@
+/** `npm run gitops -- …` as a person types it: help, unknown commands and flag mistakes, from the real CLI. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { COMMANDS } from '../src/commands';
+
+const repoRoot = path.join(__dirname, '../..');
+
+/** Outside Actions (no annotations, no step summary), as on a laptop. */
+function gitops(...args: string[]) {
+  const env = { ...process.env };
+  for (const name of ['GITHUB_ACTIONS', 'GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY']) delete env[name];
+  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'gitops/cli.ts', ...args], { cwd: repoRoot, encoding: 'utf8', env });
+  return { status, stdout, stderr };
+}
+
+test.each([['--help'], ['-h'], ['help']])('%s lists every command with its usage on stdout, exit 0', (flag) => {
+  const run = gitops(flag);
+  expect([run.status, run.stderr]).toEqual([0, '']);
+  expect(run.stdout).toMatch(/^usage: npm run gitops -- <command> \[flags\]/);
+  for (const command of Object.values(COMMANDS)) expect(run.stdout).toContain(`  ${command.usage}\n`);
+});
+
+test.each([['--help'], ['-h']])("<command> %s prints that command's usage, exit 0, and runs nothing", (flag) => {
+  // guard without its required flags would fail; with --help it only explains itself
+  const run = gitops('guard', flag);
+  expect(run).toEqual({ status: 0, stderr: '', stdout: `usage: ${COMMANDS.guard!.usage}\n` });
+});
+
+test('an unknown command: one line listing the commands, exit 2', () => {
+  const run = gitops('deploy-everything');
+  expect([run.status, run.stdout]).toEqual([2, '']);
+  expect(run.stderr).toBe(`error: unknown command "deploy-everything"; commands: ${Object.keys(COMMANDS).join(', ')} (npm run gitops -- --help shows their flags)\n`);
+});
+
+test('no command: one line listing the commands, exit 2', () => {
+  const run = gitops();
+  expect(run.status).toBe(2);
+  expect(run.stderr).toMatch(/^error: no command given; commands: matrix, guard, .*\(npm run gitops -- --help shows their flags\)\n$/);
+});
+
+test.each([
+  ['a misspelled flag', ['matrix', '--evn', 'dev'], 'error: --evn: unknown flag'],
+  ['a flag without its value', ['matrix', '--env'], 'error: --env: needs a value (--env <value>)'],
+  ['a missing required flag', ['guard', '--suffix', 'dev'], 'error: --action is required'],
+  ['an unknown environment', ['matrix', '--env', 'qa'], 'error: --env qa: no such environment; defined: dev, prod, staging'],
+])('%s: the mistake on one line, then the usage line; exit 2, no stack trace', (_what, args, message) => {
+  const run = gitops(...args);
+  expect(run.status).toBe(2);
+  expect(run.stderr).toBe(`${message}\nusage: ${COMMANDS[args[0]!]!.usage}\n`);
+});
+
+test('a command that fails on its own (not its flags) exits 1', () => {
+  const run = gitops('deploy', '--stack', 'dev-mars-1', '--stacks-dir', path.join(repoRoot, 'no-such-dir'));
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/^error: no stack dev-mars-1 in .*no-such-dir: run npm run synth first\n$/);
+});
