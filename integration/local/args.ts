@@ -1,10 +1,15 @@
-import { parseArgs } from 'node:util';
+import { FlagError } from '../../infra/src/config/errors';
+import { strictFlags } from '../../infra/src/strictFlags';
 
-export const USAGE = `Usage: npm run local:up -- --env <name> [--region <region> ...]
+/** The line shown under a flag mistake. */
+export const USAGE_LINE = 'usage: npm run local:up -- --env <name> [--region <region> ...]   (--help for more)';
+
+export const USAGE = `usage: npm run local:up -- --env <name> [--region <region> ...]
 
 Runs an environment of the platform on this machine: builds the ETL, starts moto_server (or uses the emulator at
 AWS_ENDPOINT_URL), applies the environment's region stacks with terraform in parallel and runs the ETL from each
-region's queue. Ctrl-C empties the buckets, destroys the stacks and stops the emulator.
+region's queue. Ctrl-C empties the buckets, destroys the stacks and stops the emulator; a second Ctrl-C quits at once
+and says what it leaves behind.
 
   --env <name>        environment under environments/ (required), e.g. dev
   --region <region>   deploy only this region; repeat or comma-separate (default: all of the environment's)
@@ -13,24 +18,14 @@ region's queue. Ctrl-C empties the buckets, destroys the stacks and stops the em
 
 export type UpArgs = { readonly kind: 'help' } | { readonly kind: 'up'; readonly environment: string; readonly regions?: readonly string[] };
 
-/** `--env dev --region us-east-1,eu-west-1`; throws a message that names the flag and what to give instead. */
+/** `--env dev --region us-east-1,eu-west-1`; throws a FlagError that names the flag and what to give instead. */
 export function parseUpArgs(argv: readonly string[]): UpArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { env: { type: 'string' }, region: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new Error(`${(error as Error).message} (see npm run local:up -- --help)`);
-  }
+  const values = strictFlags(argv, { env: { type: 'string' }, region: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } });
   if (values.help) return { kind: 'help' };
-  if (!values.env) throw new Error('--env <name> is required, e.g. npm run local:up -- --env dev');
+  if (!values.env) throw new FlagError('--env <name> is required, e.g. npm run local:up -- --env dev');
   if (values.region === undefined) return { kind: 'up', environment: values.env };
   const regions = [...new Set(values.region.flatMap((flag) => flag.split(',')).map((r) => r.trim()))];
-  if (regions.includes('')) throw new Error('--region needs a region name, e.g. --region us-east-1');
+  if (regions.includes('')) throw new FlagError('--region needs a region name, e.g. --region us-east-1');
   return { kind: 'up', environment: values.env, regions };
 }
 
@@ -45,9 +40,9 @@ interface Defined {
  */
 export function selectRegions(args: Extract<UpArgs, { kind: 'up' }>, environments: readonly Defined[]): string[] {
   const environment = environments.find((e) => e.name === args.environment);
-  if (!environment) throw new Error(`--env ${args.environment}: no such environment; defined: ${environments.map((e) => e.name).join(', ')}`);
+  if (!environment) throw new FlagError(`--env ${args.environment}: no such environment; defined: ${environments.map((e) => e.name).join(', ')}`);
   const defined = environment.regions.map((r) => r.name);
   const unknown = (args.regions ?? []).filter((r) => !defined.includes(r));
-  if (unknown.length > 0) throw new Error(`--region ${unknown.join(', ')}: environment "${environment.name}" has no such region; its regions: ${defined.join(', ')}`);
+  if (unknown.length > 0) throw new FlagError(`--region ${unknown.join(', ')}: environment "${environment.name}" has no such region; its regions: ${defined.join(', ')}`);
   return args.regions ? [...args.regions] : defined;
 }

@@ -1,10 +1,13 @@
 import type { BatchReport } from '../src/eventSourceMapping';
 import { EMULATOR_CREDENTIALS } from '../src/regionClients';
 
+/** The fields of a record worth a glance on the console: the job, its file, why it failed. */
+const SHOWN_FIELDS = ['job_id', 'key', 'error_code'] as const;
+
 /**
- * One line of the function's output, compacted for the console: `[region] LEVEL message job_id=…` for the ETL's JSON
- * log records; undefined for EMF metric blobs (one per invocation, unreadable inline) and empty lines; anything else
- * (a crash's stack trace, a stray console.log) as it came.
+ * One line of the function's output, compacted for the console: `[region] LEVEL message job_id=… key=… error_code=…`
+ * (the fields a record has) for the ETL's JSON log records; undefined for EMF metric blobs (one per invocation,
+ * unreadable inline) and empty lines; anything else (a crash's stack trace, a stray console.log) as it came.
  */
 export function formatFunctionLog(region: string, line: string): string | undefined {
   if (line.trim() === '') return undefined;
@@ -15,10 +18,12 @@ export function formatFunctionLog(region: string, line: string): string | undefi
     return `[${region}] ${line}`;
   }
   if (typeof record !== 'object' || record === null) return `[${region}] ${line}`;
-  const { _aws: metrics, level, message, job_id: jobId } = record as Record<string, unknown>;
+  const fields = record as Record<string, unknown>;
+  const { _aws: metrics, level, message } = fields;
   if (metrics !== undefined) return undefined;
   if (typeof level !== 'string' || typeof message !== 'string') return `[${region}] ${line}`;
-  return `[${region}] ${level.padEnd(5)} ${message}${typeof jobId === 'string' ? ` job_id=${jobId}` : ''}`;
+  const shown = SHOWN_FIELDS.flatMap((name) => (typeof fields[name] === 'string' ? [` ${name}=${fields[name]}`] : []));
+  return `[${region}] ${level.padEnd(5)} ${message}${shown.join('')}`;
 }
 
 /** A batch the function did not answer (it threw, crashed or timed out) logs nothing itself: say so. */

@@ -9,12 +9,15 @@ import { startEmulator } from '../src/emulator';
 import { startPlatform } from '../src/platform';
 import { selectRegions, type UpArgs } from './args';
 import { formatBatch, formatFunctionLog, nextSteps } from './consoleText';
+import type { WorkFolder } from './leftBehind';
 
 export interface LocalPlatformOptions {
   readonly args: Extract<UpArgs, { kind: 'up' }>;
   /** Aborted when the user asks to tear down; honoured at any point (a deploy under way finishes first). */
   readonly stop: AbortSignal;
   readonly print: (line: string) => void;
+  /** Told the working folder as soon as it exists: a forced quit leaves it behind. */
+  readonly onWorkFolder: (folder: WorkFolder) => void;
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -24,13 +27,14 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * The environment on an emulator until `stop` aborts, then torn down: buckets emptied, stacks destroyed, the emulator
  * stopped (when started here) and the synthesized stacks removed. Throws with one readable message on failure.
  */
-export async function runLocalPlatform({ args, stop, print }: LocalPlatformOptions): Promise<void> {
+export async function runLocalPlatform({ args, stop, print, onWorkFolder }: LocalPlatformOptions): Promise<void> {
   const regions = selectRegions(args, loadEnvironments('environments'));
   // `terraform version` first: a missing terraform is reported before anything is started.
   await run(process.cwd(), ['version']);
   const ownsEmulator = !process.env.AWS_ENDPOINT_URL;
   const emulator = await startEmulator();
   const outdir = mkdtempSync(path.join(tmpdir(), `local-${args.environment}-`));
+  onWorkFolder({ kind: 'workFolder', path: outdir, externalEndpoint: ownsEmulator ? undefined : emulator.target.endpoint });
   let keepOutdir = false;
   try {
     print(`${emulator.name} at ${emulator.target.endpoint}${ownsEmulator ? '' : ' (AWS_ENDPOINT_URL)'}`);

@@ -1,8 +1,10 @@
 /**
  * The worker of `npm run local:up` (started by up.ts in a process group of its own): runs the platform until up.ts
- * sends "stop" (Ctrl-C) or goes away, then tears it down. Exit code 0 after a clean teardown, 1 with one message on error.
+ * sends "stop" (Ctrl-C) or goes away, then tears it down. Exit code 0 after a clean teardown (or --help), 2 with one
+ * line and the usage line when a flag is wrong, 1 with one message on any other error.
  */
-import { parseUpArgs, USAGE } from './args';
+import { FlagError } from '../../infra/src/config/errors';
+import { parseUpArgs, USAGE, USAGE_LINE } from './args';
 import { runLocalPlatform } from './localPlatform';
 
 const stop = new AbortController();
@@ -15,7 +17,7 @@ process.once('disconnect', () => stop.abort());
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseUpArgs(argv);
   if (args.kind === 'help') process.stdout.write(USAGE);
-  else await runLocalPlatform({ args, stop: stop.signal, print: (line) => console.log(line) });
+  else await runLocalPlatform({ args, stop: stop.signal, print: (line) => console.log(line), onWorkFolder: (folder) => process.send?.(folder) });
 }
 
 // process.exit: the IPC channel to up.ts would keep this process alive.
@@ -23,6 +25,7 @@ main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(`local:up: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    if (error instanceof FlagError) console.error(USAGE_LINE);
+    process.exit(error instanceof FlagError ? 2 : 1);
   },
 );

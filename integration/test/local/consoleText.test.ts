@@ -17,6 +17,11 @@ describe('formatFunctionLog', () => {
     );
   });
 
+  it("adds a failed job's key and error code, the file to fix and why", () => {
+    const failed = record({ level: 'WARN', message: 'job failed: the file cannot be processed', job_id: JOB_ID, bucket: 'b', key: 'input/sales/bad header.csv', error_code: 'BAD_HEADER', error_message: 'header row…' });
+    expect(formatFunctionLog('us-east-1', failed)).toBe(`[us-east-1] WARN  job failed: the file cannot be processed job_id=${JOB_ID} key=input/sales/bad header.csv error_code=BAD_HEADER`);
+  });
+
   it('leaves job_id out when the record has none (before a job is known)', () => {
     expect(formatFunctionLog('us-east-1', record({ level: 'WARN', message: 'not an Object Created event; acknowledged' }))).toBe(
       '[us-east-1] WARN  not an Object Created event; acknowledged',
