@@ -8,7 +8,7 @@ import { type EtlConfig, readConfig } from './config';
 import { OutOfTimeError } from './errors';
 import { jobIdFor } from './jobId';
 import { JobLedger, summaryAttributes } from './jobLedger';
-import { ignoreReason, parseObjectCreated } from './objectCreatedEvent';
+import { ignoreReason, type ObjectCreated, parseObjectCreated } from './objectCreatedEvent';
 import { JobBusyError, type ProcessOutcome, processObject } from './processObject';
 
 export interface HandlerOptions {
@@ -33,7 +33,7 @@ function startRuntime(options: HandlerOptions): Runtime {
 }
 
 /** Metrics and log line for a message that is acknowledged. */
-function report(outcome: ProcessOutcome, log: Logger, metrics: Metrics): void {
+function report(outcome: ProcessOutcome, object: ObjectCreated, log: Logger, metrics: Metrics): void {
   switch (outcome.kind) {
     case 'succeeded': {
       const { summary, durationMs } = outcome;
@@ -50,7 +50,14 @@ function report(outcome: ProcessOutcome, log: Logger, metrics: Metrics): void {
     case 'failed':
       metrics.addMetric('JobsFailed', MetricUnit.Count, 1);
       metrics.addMetric('Duration', MetricUnit.Milliseconds, outcome.durationMs);
-      log.warn('job failed: the file cannot be processed', { error_code: outcome.error.code, error_message: outcome.error.message });
+      // the file to fix, and why, on the line an alarm or a log search finds
+      log.warn('job failed: the file cannot be processed', {
+        bucket: object.bucket,
+        key: object.key,
+        version_id: object.versionId,
+        error_code: outcome.error.code,
+        error_message: outcome.error.message,
+      });
       return;
     case 'duplicate':
       metrics.addMetric('Duplicates', MetricUnit.Count, 1);
@@ -100,7 +107,7 @@ export function createHandler(options: HandlerOptions = {}): EtlHandler {
         remainingMs: () => context.getRemainingTimeInMillis(),
         log,
       });
-      report(outcome, log, metrics);
+      report(outcome, object, log, metrics);
     } catch (error) {
       metrics.addMetric('JobsRetried', MetricUnit.Count, 1);
       if (error instanceof JobBusyError || error instanceof OutOfTimeError) log.warn('job will be retried', { error });

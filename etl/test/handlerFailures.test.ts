@@ -51,10 +51,15 @@ describe('ETL handler failures against moto', () => {
       expect(await versionIds(s3(), RAW_BUCKET, bad.key)).toEqual([bad.versionId]);
       const raw = await s3().send(new GetObjectCommand({ Bucket: RAW_BUCKET, Key: bad.key, VersionId: bad.versionId }));
       expect(await raw.Body?.transformToString()).toBe('id,,id\n1,2,3\n');
+      // the line says which file to fix and why, as fields a log search can filter on
       expect(logs.find((line) => line.message === 'job failed: the file cannot be processed')).toMatchObject({
         level: 'WARN',
         job_id: bad.jobId,
+        bucket: RAW_BUCKET,
+        key: 'input/sales/bad header.csv',
+        version_id: bad.versionId,
         error_code: 'BAD_HEADER',
+        error_message: job?.error_message,
       });
       expect(metricValues(logs, 'JobsFailed')).toEqual([1]);
 
