@@ -3,43 +3,8 @@ import type { JobStatus } from '../../etl/src/jobLedger';
 import { UsageError } from './errors';
 import { JOB_STATUSES, isJobStatus } from './jobQueries';
 import type { TargetFlags } from './target';
-import { DEFAULT_SINCE, DURATION_EXAMPLE, type TimeWindow, resolveWindow } from './timeWindow';
-
-export const DEFAULT_LIMIT = 50;
-export const DEFAULT_ENVIRONMENTS_DIR = 'environments';
-
-const TARGET_HELP = `  --env <name>          environment under environments/ (its suffix names the resources), or
-  --suffix <suffix>     the resource-name suffix directly
-  --region <region>     the region to look in (required)
-  --environments <dir>  where the environment definitions are (default: ${DEFAULT_ENVIRONMENTS_DIR})`;
-
-export const JOBS_USAGE = `Usage:
-  npm run jobs -- list --env <name> --region <region> [--status <status>[,...]] [--since <duration> | --from <time> [--to <time>]] [--limit <n>] [--json]
-  npm run jobs -- show <job-id> --env <name> --region <region> [--json]
-
-list: jobs by status and creation time, from the job table's status index (one Query per status).
-  --status <status>     ${JOB_STATUSES.join(', ')}; repeat or comma-separate (default: all)
-  --since <duration>    created in the last <duration>, ${DURATION_EXAMPLE} (default: ${DEFAULT_SINCE})
-  --from <time>         created at or after <time> (ISO-8601, e.g. 2026-10-05T14:00:00Z)
-  --to <time>           created at or before <time> (default: now)
-  --limit <n>           show the newest <n> (default: ${DEFAULT_LIMIT})
-  --json                print JSON instead of a table
-show: one job's full item.
-${TARGET_HELP}
-
-Endpoint: AWS_ENDPOINT_URL when set (e.g. an emulator), else AWS. Credentials: the AWS SDK's usual sources.
-`;
-
-export const REDRIVE_USAGE = `Usage:
-  npm run dlq:redrive -- --env <name> --region <region> [--max <n>]
-
-Moves messages from the dead-letter queue analytics-dlq-<region>-<suffix> back to analytics-queue-<region>-<suffix>
-(each is deleted from the DLQ only after it was sent to the queue). Fix the cause first: the ETL processes them again.
-  --max <n>             move at most <n> messages (default: all)
-${TARGET_HELP}
-
-Endpoint: AWS_ENDPOINT_URL when set (e.g. an emulator), else AWS. Credentials: the AWS SDK's usual sources.
-`;
+import { type TimeWindow, resolveWindow } from './timeWindow';
+import { DEFAULT_ENVIRONMENTS_DIR, DEFAULT_LIMIT, JOBS_USAGE, REDRIVE_USAGE } from './usage';
 
 interface Common {
   readonly target: TargetFlags;
@@ -86,11 +51,11 @@ const REDRIVE_OPTIONS = { ...TARGET_OPTIONS, max: { type: 'string' } } as const 
 export function parseJobsArgs(argv: readonly string[], now: Date): JobsArgs {
   const [subcommand, ...rest] = argv;
   if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
-    return { kind: 'help', usage: JOBS_USAGE };
+    return { kind: 'help', usage: JOBS_USAGE.full };
   }
   if (subcommand === 'list') {
-    const { values } = parse(rest, LIST_OPTIONS, false, JOBS_USAGE);
-    if (values.help) return { kind: 'help', usage: JOBS_USAGE };
+    const { values } = parse(rest, LIST_OPTIONS, false);
+    if (values.help) return { kind: 'help', usage: JOBS_USAGE.full };
     return {
       kind: 'list',
       ...common(values),
@@ -101,19 +66,19 @@ export function parseJobsArgs(argv: readonly string[], now: Date): JobsArgs {
     };
   }
   if (subcommand === 'show') {
-    const { values, positionals } = parse(rest, SHOW_OPTIONS, true, JOBS_USAGE);
-    if (values.help) return { kind: 'help', usage: JOBS_USAGE };
+    const { values, positionals } = parse(rest, SHOW_OPTIONS, true);
+    if (values.help) return { kind: 'help', usage: JOBS_USAGE.full };
     const [jobId, ...extra] = positionals;
     if (jobId === undefined || jobId === '') throw new UsageError('show needs a job id: npm run jobs -- show <job-id> --env <name> --region <region>');
     if (extra.length > 0) throw new UsageError(`show takes one job id, got also: ${extra.join(' ')}`);
     return { kind: 'show', ...common(values), jobId, json: values.json };
   }
-  throw new UsageError(`unknown jobs command "${subcommand}"; expected list or show (npm run jobs -- --help)`);
+  throw new UsageError(`unknown jobs command "${subcommand}"; expected list or show`);
 }
 
 export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
-  const { values } = parse(argv, REDRIVE_OPTIONS, false, REDRIVE_USAGE);
-  if (values.help) return { kind: 'help', usage: REDRIVE_USAGE };
+  const { values } = parse(argv, REDRIVE_OPTIONS, false);
+  if (values.help) return { kind: 'help', usage: REDRIVE_USAGE.full };
   return { kind: 'redrive', ...common(values), max: values.max === undefined ? undefined : positiveInt('--max', values.max) };
 }
 
@@ -121,13 +86,12 @@ function common(values: { env?: string; suffix?: string; region?: string; enviro
   return { target: { env: values.env, suffix: values.suffix, region: values.region }, environmentsDir: values.environments };
 }
 
-/** node's parseArgs, its errors turned into usage errors that point at --help. */
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: O, allowPositionals: boolean, usage: string) {
+/** node's parseArgs, its errors turned into usage errors of one line (node's name the flag, some over three lines). */
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: O, allowPositionals: boolean) {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
   } catch (error) {
-    const command = usage.includes('dlq:redrive') ? 'npm run dlq:redrive -- --help' : 'npm run jobs -- --help';
-    throw new UsageError(`${(error as Error).message} (see ${command})`);
+    throw new UsageError((error as Error).message.replace(/\s*\n\s*/g, ' '));
   }
 }
 

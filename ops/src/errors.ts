@@ -5,5 +5,5 @@ export class UsageError extends Error {
 
 /** The command was well-formed but cannot be carried out (unknown job, missing table or queue). Exit code 1. */
 export class OpsError extends Error {
-  override readonly name = 'OpsError';
+  override readonly name: string = 'OpsError';
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
 import { SUFFIX_PATTERN, regionalNames } from '../../infra/src/config/names';
 import { KNOWN_REGIONS, isKnownRegion } from '../../infra/src/config/regions';
@@ -35,6 +36,9 @@ export function resolveTarget(flags: TargetFlags, environmentsDir: string): Targ
 
   let suffix: string;
   if (flags.env !== undefined) {
+    if (!existsSync(environmentsDir)) {
+      throw new UsageError(`--environments ${environmentsDir}: folder not found; run from the repository root or pass --environments <dir>`);
+    }
     const all = loadEnvironments(environmentsDir);
     const env = all.find((e) => e.name === flags.env);
     if (env === undefined) throw new UsageError(`--env ${flags.env}: no such environment; defined: ${all.map((e) => e.name).join(', ')}`);

@@ -155,11 +155,11 @@ describe('jobs list / show against moto', () => {
     expect(result.stderr).toMatch(/^error: table analytics-jobs-us-east-1-gone not found .*; is the environment deployed in this region and account\?\n$/);
   });
 
-  it('exits 2 with the message for a usage error', async () => {
-    expect(await jobs('list', '--status', 'DONE')).toEqual({
-      exitCode: 2,
-      stdout: '',
-      stderr: 'error: --status "DONE": unknown status; allowed: RUNNING, SUCCEEDED, FAILED\n',
-    });
+  it('exits 2 with the message and the synopsis for a usage error', async () => {
+    const result = await jobs('list', '--status', 'DONE');
+
+    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^error: --status "DONE": unknown status; allowed: RUNNING, SUCCEEDED, FAILED\n\nUsage:\n {2}npm run jobs -- list /);
+    expect(result.stderr).toMatch(/\nEvery flag: npm run jobs -- --help\n$/);
   });
 });

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EnvironmentError } from '../../infra/src/config/errors';
 import { UsageError } from '../src/errors';
@@ -38,7 +40,20 @@ describe('resolveTarget', () => {
     expect(() => resolveTarget(flags, ENVIRONMENTS)).toThrow(message);
   });
 
-  it('reports a missing definitions folder through the loader', () => {
-    expect(() => resolveTarget({ env: 'dev', region: 'us-east-1' }, '/nonexistent/environments')).toThrow(EnvironmentError);
+  it('names --environments when its folder does not exist', () => {
+    expect(() => resolveTarget({ env: 'dev', region: 'us-east-1' }, '/nonexistent/environments')).toThrow(
+      new UsageError('--environments /nonexistent/environments: folder not found; run from the repository root or pass --environments <dir>'),
+    );
+  });
+
+  it('reports a broken definition through the loader', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ops-environments-'));
+    mkdirSync(path.join(dir, 'dev'));
+    writeFileSync(path.join(dir, 'dev', 'environment.json'), '{}');
+    try {
+      expect(() => resolveTarget({ env: 'dev', region: 'us-east-1' }, dir)).toThrow(EnvironmentError);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });
