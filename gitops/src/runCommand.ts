@@ -13,7 +13,8 @@ const COMMAND_LIST = `commands: ${Object.keys(COMMANDS).join(', ')} (npm run git
 
 /** Every command with its usage, for `npm run gitops -- --help`. */
 export function gitopsHelp(): string {
-  const usages = Object.values(COMMANDS).map((c) => `  ${c.usage}`);
+  // a usage of several lines is indented to follow "usage: "; here each line stands alone
+  const usages = Object.values(COMMANDS).flatMap((c) => c.usage.split('\n').map((line) => `  ${line.trimStart()}`));
   return ['usage: npm run gitops -- <command> [flags]   (npm run gitops -- <command> --help: that command alone)', '', 'commands:', ...usages, ''].join('\n');
 }
 
