@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 
-/** Column types of the Parquet output; the inference rule is documented in inferSchema.ts and the README. */
+/** Column types of the Parquet output; the inference rule is documented in inferSchema.ts and docs/etl.md. */
 export type ColumnType = 'int64' | 'double' | 'boolean' | 'timestamp' | 'string';
 
 export interface Column {

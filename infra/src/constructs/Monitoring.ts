@@ -33,7 +33,7 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and alarm
-    // notifications carry no data (waiver documented in the README, like the other customer-managed-key ones).
+    // notifications carry no data (waiver documented in docs/security.md, like the other customer-managed-key ones).
     this.topic = new SnsTopic(this, 'alarm-topic', { name: props.topicName });
     (props.alarmEmails ?? []).forEach((email, index) => {
       new SnsTopicSubscription(this, `alarm-email-${index}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
