@@ -9,4 +9,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/etl/dist/'],
   // terraform plans of 9 stacks take a while on 2 cores
   testTimeout: 120_000,
+  // jest's default on 2 cores is 1 worker; the slow suites spend most of their time waiting on terraform and moto (the
+  // provider polls SQS and S3 settings for tens of seconds), so four at a time overlap those waits (npm run bench:tests)
+  maxWorkers: 4,
 };
