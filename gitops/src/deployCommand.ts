@@ -1,6 +1,7 @@
-import path from 'node:path';
-import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terraform/terraformCli';
 import * as core from '@actions/core';
+import path from 'node:path';
+import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
+import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
 import { appliedRecordPlace, checkDeployOrder, deployedCommit, recordAppliedCommit } from './deployOrder';
@@ -11,7 +12,7 @@ import { readStackBackend } from './stackBackend';
 import { STACK_FLAGS, STACK_FLAGS_USAGE, stackDirectory } from './stackFlags';
 import { stackOutputsSummary } from './stackOutputsSummary';
 
-const USAGE = `npm run gitops -- deploy ${STACK_FLAGS_USAGE} [--saved-plan plans]`;
+const USAGE = `npm run gitops -- deploy ${STACK_FLAGS_USAGE} [--saved-plan plans] [--environments environments]`;
 const PLAN_FILE = 'deploy.tfplan';
 
 /**
@@ -20,16 +21,20 @@ const PLAN_FILE = 'deploy.tfplan';
  * `--saved-plan <folder>`: apply the plan an earlier job saved with `gitops plan --save` (the one the approvers read),
  * fetched from the state bucket and checked against its record's sha256; terraform refuses it if the state changed
  * since. Never applies a commit that does not contain the one applied to the stack last (deployOrder.ts): that run
- * stops with a notice, since the newer commit's run deploys the stack.
+ * stops with a notice, since the newer commit's run deploys the stack. Ephemeral environments take any commit: a copy
+ * deployed from one branch and then from another is what they are for.
  */
 export const deployCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, 'saved-plan': { type: 'string' } }, ['stack']);
+    const flags = parseFlags(USAGE, argv, { ...STACK_FLAGS, 'saved-plan': { type: 'string' }, environments: { type: 'string', default: 'environments' } }, ['stack']);
     const { stack, dir } = stackDirectory(flags);
     const commit = await deployedCommit();
-    const place = appliedRecordPlace(readStackBackend({ stack, dir }), dir);
-    const order = await checkDeployOrder(stack, place, commit);
+    const backend = readStackBackend({ stack, dir });
+    const place = appliedRecordPlace(backend, dir);
+    // a stack of no known environment is held to the order too
+    const ephemeral = loadEnvironments(flags.environments).find((env) => env.name === backend.environment)?.ephemeral ?? false;
+    const order = ephemeral ? { apply: true as const } : await checkDeployOrder(stack, place, commit);
     if (!order.apply) {
       core.notice(order.reason);
       writeSummary(`### ${stack}: not applied\n\n${order.reason}\n`);

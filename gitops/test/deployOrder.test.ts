@@ -79,19 +79,37 @@ test('the record lives with the state: the state bucket under applied/<environme
   expect(appliedRecordPlace({ stack: 'dev-us-east-1', environment: 'dev', region: 'us-east-1' }, '/stacks/dev-us-east-1')).toEqual({ file: '/stacks/dev-us-east-1/applied-commit.json' });
 });
 
-test('the deploy step stops before terraform when its commit is older than the applied one: a notice, no failure', async () => {
-  const stacks = mkdtempSync(path.join(repo, '..', 'stacks-'));
-  const dir = path.join(stacks, 'dev-us-east-1');
-  mkdirSync(dir);
-  // a stack terraform could not even init (no such provider): reaching terraform would fail the step
-  writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: {}, required_providers: { aws: { source: 'nowhere/none' } } }, provider: { aws: [{ region: 'us-east-1', default_tags: [{ tags: { Environment: 'dev' } }] }] } }));
-  await recordAppliedCommit({ file: path.join(dir, 'applied-commit.json') }, { commit: second });
+describe('the deploy step', () => {
+  const ENVIRONMENTS = path.join(__dirname, '../../environments');
+  /** A stack of `environment` that terraform could not even init (no such provider): reaching terraform fails the step. */
+  function unreachableStack(environment: string, applied: string): { stacks: string; dir: string } {
+    const stacks = mkdtempSync(path.join(repo, '..', 'stacks-'));
+    const dir = path.join(stacks, `${environment}-us-east-1`);
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: {}, required_providers: { aws: { source: 'nowhere/none' } } }, provider: { aws: [{ region: 'us-east-1', default_tags: [{ tags: { Environment: environment } }] }] } }));
+    writeFileSync(path.join(dir, 'applied-commit.json'), JSON.stringify({ commit: applied }));
+    return { stacks, dir };
+  }
   // the step runs in the checkout, whose history it compares
-  const cwd = process.cwd();
-  process.chdir(repo);
-  const run = await runAsStep(['deploy', '--stack', 'dev-us-east-1', '--stacks-dir', stacks], { GITHUB_SHA: first }).finally(() => process.chdir(cwd));
-  expect(run.code).toBe(0);
-  expect(run.summary).toContain('### dev-us-east-1: not applied');
-  expect(run.summary).toContain('Nothing to do here: the newer commit\'s run deploys dev-us-east-1.');
-  expect(JSON.parse(readFileSync(path.join(dir, 'applied-commit.json'), 'utf8'))).toEqual({ commit: second });
+  async function deployInRepo(stack: string, stacks: string, sha: string) {
+    const cwd = process.cwd();
+    process.chdir(repo);
+    return runAsStep(['deploy', '--stack', stack, '--stacks-dir', stacks, '--environments', ENVIRONMENTS], { GITHUB_SHA: sha }).finally(() => process.chdir(cwd));
+  }
+
+  test('stops before terraform when its commit is older than the applied one: a notice, no failure', async () => {
+    const { stacks, dir } = unreachableStack('prod', second);
+    const run = await deployInRepo('prod-us-east-1', stacks, first);
+    expect(run.code).toBe(0);
+    expect(run.summary).toContain('### prod-us-east-1: not applied');
+    expect(run.summary).toContain('Nothing to do here: the newer commit\'s run deploys prod-us-east-1.');
+    expect(JSON.parse(readFileSync(path.join(dir, 'applied-commit.json'), 'utf8'))).toEqual({ commit: second });
+  });
+
+  test('an ephemeral environment takes any commit (a copy deployed from one branch, then another): it goes on to terraform', async () => {
+    const { stacks } = unreachableStack('dev', second);
+    const run = await deployInRepo('dev-us-east-1', stacks, branch);
+    expect(run.code).toBe(1);
+    expect(run.summary).toMatch(/terraform init failed/);
+  });
 });
