@@ -5,6 +5,7 @@ import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terr
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
 import { appliedRecordPlace, checkDeployOrder, deployedCommit, recordAppliedCommit } from './deployOrder';
+import { GitopsError } from './errors';
 import { parseFlags } from './flags';
 import { SAVED_PLAN_FILE } from './planStack';
 import { restorePlan } from './savedPlanStore';
@@ -43,11 +44,24 @@ export const deployCommand: Command = {
     const record = flags['saved-plan'];
     if (record !== undefined) await restorePlan(record, stack, path.join(dir, SAVED_PLAN_FILE));
     await init(dir);
-    const verdict = record !== undefined ? await applyPlan(dir, SAVED_PLAN_FILE, 'applied the reviewed plan') : await planAndApply(dir, stack);
+    const verdict = record !== undefined ? await applySavedPlan(dir, stack) : await planAndApply(dir, stack);
     await recordAppliedCommit(place, { commit, ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}) });
     writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict} (commit ${commit.slice(0, 12)})\n`);
   },
 };
+
+/** The reviewed plan; stale when another apply changed the state after it was made, and then only a new plan will do. */
+async function applySavedPlan(dir: string, stack: string): Promise<string> {
+  try {
+    return await applyPlan(dir, SAVED_PLAN_FILE, 'applied the reviewed plan');
+  } catch (error) {
+    if (!(error instanceof TerraformError && /Saved plan is stale/.test(error.message))) throw error;
+    throw new GitopsError(
+      `Saved plan is stale: another apply changed the state of ${stack} after this run planned it (e.g. another merge's run applied first), ` +
+        'so terraform refuses it and nothing was applied. Re-run all jobs of this workflow run, which plans again for a new approval.',
+    );
+  }
+}
 
 async function applyPlan(dir: string, planFile: string, verdict: string): Promise<string> {
   process.stdout.write((await apply(dir, { planFile })).stdout);

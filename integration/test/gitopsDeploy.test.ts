@@ -68,7 +68,7 @@ test('a reviewed plan (plan job, state bucket) applied by the deploy job, a dire
   expect(deployed.summary).toMatch(/dev-us-east-1: applied the reviewed plan \(commit [0-9a-f]{12}\)\n/);
   expect(deployed.code).toBe(0);
   // a second apply of the same saved plan is refused by terraform: the state moved on since it was made
-  expect(await deployJob(reviewed)).toMatchObject({ code: 1, summary: expect.stringMatching(/Saved plan is stale/) });
+  expect(await deployJob(reviewed)).toMatchObject({ code: 1, summary: expect.stringMatching(/Saved plan is stale: another apply changed the state of dev-us-east-1 after this run planned it .* Re-run all jobs of this workflow run/) });
 
   // a fresh plan (not stale: terraform would apply it) put over the reviewed one's key is refused by the record's sha256
   expect(await planJob(2, path.join(outdir, 'newer-plans'))).toMatchObject({ code: 0 });
