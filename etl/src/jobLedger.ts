@@ -1,12 +1,18 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { DataError } from './errors';
+import { type ExpectedState, updateJobIf } from './jobUpdate';
 
 /** The table's GSI on status + created_at (ISO-8601 UTC strings), as created by infra's JobTable. */
 export const JOBS_BY_STATUS_INDEX = 'status-created_at-index';
 
-export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+/**
+ * RUNNING → SUCCEEDED or FAILED, both final for ordinary deliveries. Only an operator's replay (JobReplays) moves a
+ * FAILED job on, to REPLAY_REQUESTED, which the next delivery claims as a new attempt.
+ */
+export const JOB_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'REPLAY_REQUESTED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 /** How far a RUNNING job got: claimed, reading the source (and streaming the output), completing the output. */
 export type JobStage = 'CLAIMED' | 'READING' | 'WRITING';
 
@@ -53,7 +59,7 @@ export class ClaimLostError extends Error {
 // What a failed conditional write returns (ReturnValuesOnConditionCheckFailure=ALL_OLD), still in DynamoDB's
 // attribute-value form: lib-dynamodb does not unmarshall exceptions.
 const existingJobSchema = z.object({
-  status: z.object({ S: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']) }),
+  status: z.object({ S: z.enum(JOB_STATUSES) }),
   attempt: z.object({ N: z.coerce.number().int() }),
   lease_expires_at: z.object({ S: z.string() }).optional(),
   error_code: z.object({ S: z.string() }).optional(),
@@ -79,7 +85,6 @@ export function summaryAttributes(summary: JobSummary): Record<string, number | 
   };
 }
 
-const OWNED = '#status = :running AND #attempt = :attempt';
 const MAX_ERROR_CHARS = 1_000;
 
 function describe(error: unknown): string {
@@ -99,8 +104,9 @@ export class JobLedger {
   ) {}
 
   /**
-   * New job → RUNNING, attempt 1. RUNNING with an expired lease (a crashed or timed-out run) → taken over with the
-   * next attempt. Otherwise the existing state comes back unchanged.
+   * New job → RUNNING, attempt 1. RUNNING with an expired lease (a crashed or timed-out run), or REPLAY_REQUESTED →
+   * taken over with the next attempt. Otherwise (SUCCEEDED, FAILED, a live lease) the existing state comes back
+   * unchanged.
    */
   async claim(jobId: string, source: JobSource, leaseMs: number): Promise<ClaimOutcome> {
     const startedAt = this.now();
@@ -139,12 +145,13 @@ export class JobLedger {
 
     const startedAt = this.now();
     const leaseExpiresAt = existing.lease_expires_at?.S ?? '';
-    if (Date.parse(leaseExpiresAt) > startedAt.getTime()) return { kind: 'busy', attempt: existing.attempt.N, leaseExpiresAt };
+    if (status === 'RUNNING' && Date.parse(leaseExpiresAt) > startedAt.getTime()) return { kind: 'busy', attempt: existing.attempt.N, leaseExpiresAt };
 
     const attempt = existing.attempt.N + 1;
     try {
-      // Conditioned on the attempt we saw: of two deliveries taking over the same expired lease, one wins.
-      await this.#update(jobId, this.#claimFields(attempt, startedAt, leaseMs), [], existing.attempt.N);
+      // Conditioned on the state we saw: of two deliveries taking over the same job, one wins.
+      const running = { status: 'RUNNING' satisfies JobStatus, ...this.#claimFields(attempt, startedAt, leaseMs) };
+      await updateJobIf(this.ddb, this.tableName, jobId, { status, attempt: existing.attempt.N }, running);
       return { kind: 'claimed', claim: { jobId, attempt, startedAt } };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -182,7 +189,7 @@ export class JobLedger {
     await this.#updateOwned(claim, { lease_expires_at: this.now().toISOString(), last_error: describe(error) });
   }
 
-  async #finish(claim: Claim, status: Exclude<JobStatus, 'RUNNING'>, fields: Record<string, unknown>): Promise<number> {
+  async #finish(claim: Claim, status: 'SUCCEEDED' | 'FAILED', fields: Record<string, unknown>): Promise<number> {
     const finishedAt = this.now();
     const durationMs = finishedAt.getTime() - claim.startedAt.getTime();
     await this.#updateOwned(claim, { ...fields, status, finished_at: finishedAt.toISOString(), duration_ms: durationMs }, [
@@ -194,41 +201,14 @@ export class JobLedger {
 
   /** Writes only while this run still owns the job, so a stale run cannot overwrite a newer attempt. */
   async #updateOwned(claim: Claim, set: Record<string, unknown>, remove: string[] = []): Promise<void> {
+    const owned: ExpectedState = { status: 'RUNNING', attempt: claim.attempt };
     try {
-      await this.#update(claim.jobId, set, remove, claim.attempt);
+      await updateJobIf(this.ddb, this.tableName, claim.jobId, owned, set, remove);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ClaimLostError(`job ${claim.jobId} is no longer RUNNING attempt ${claim.attempt}`);
       }
       throw error;
     }
-  }
-
-  /** SET / REMOVE on a job that is RUNNING with attempt `expectedAttempt`; undefined values are left out. */
-  async #update(jobId: string, set: Record<string, unknown>, remove: string[], expectedAttempt: number): Promise<void> {
-    const names: Record<string, string> = { '#status': 'status', '#attempt': 'attempt' };
-    const values: Record<string, unknown> = { ':running': 'RUNNING' satisfies JobStatus, ':attempt': expectedAttempt };
-    const assignments = Object.entries(set)
-      .filter(([, value]) => value !== undefined)
-      .map(([name, value], index) => {
-        names[`#s${index}`] = name;
-        values[`:s${index}`] = value;
-        return `#s${index} = :s${index}`;
-      });
-    const removals = remove.map((name, index) => {
-      names[`#r${index}`] = name;
-      return `#r${index}`;
-    });
-    await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { job_id: jobId },
-        UpdateExpression: `SET ${assignments.join(', ')}${removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : ''}`,
-        ConditionExpression: OWNED,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
   }
 }

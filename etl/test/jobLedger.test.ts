@@ -1,7 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DataError } from '../src/errors';
 import { type Claim, ClaimLostError, type ClaimOutcome, JobLedger, type JobSource } from '../src/jobLedger';
 import { JobReader } from '../src/jobReader';
+import { JobReplays, type ReplayableJob, replayability } from '../src/jobReplay';
 import { startTestAws, type TestAws } from './support/aws';
 
 const TABLE = 'ledger-test-jobs';
@@ -187,18 +189,60 @@ describe('JobLedger', () => {
     expect(await item()).toEqual(current);
   });
 
-  it('lets exactly one of several concurrent claims win, for a new job and for an expired lease', async () => {
-    const race = () => Promise.all(Array.from({ length: 5 }, () => ledger.claim(jobId, SOURCE, LEASE_MS)));
+  /**
+   * A ledger on its own client whose first `command` waits until `other` has finished: two deliveries racing, the
+   * interleaving fixed. (Firing claims at once tests nothing here: moto applies concurrent conditional writes without
+   * a lock, so two can both pass a condition that DynamoDB would let only one pass.)
+   */
+  function ledgerWaitingFor(command: 'PutItemCommand' | 'UpdateItemCommand', other: () => Promise<unknown>): JobLedger {
+    const client = new DynamoDBClient({ endpoint: aws.moto.endpoint });
+    let waited = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!waited && context.commandName === command) {
+          waited = true;
+          await other();
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'waitForTheOtherDelivery' },
+    );
+    return new JobLedger(DynamoDBDocumentClient.from(client), TABLE, '1.2.3', () => clock);
+  }
 
-    const fresh = await race();
-    expect(fresh.filter((outcome) => outcome.kind === 'claimed')).toHaveLength(1);
-    expect(fresh.filter((outcome) => outcome.kind === 'busy')).toHaveLength(4);
+  it.each([
+    ['a new job', 'PutItemCommand', 1, async () => {}],
+    [
+      'an expired lease',
+      'UpdateItemCommand',
+      2,
+      async () => {
+        await ledger.claim(jobId, SOURCE, LEASE_MS);
+        advance(LEASE_MS + 1);
+      },
+    ],
+    [
+      'a requested replay',
+      'UpdateItemCommand',
+      2,
+      async () => {
+        await ledger.fail(claimOf(await ledger.claim(jobId, SOURCE, LEASE_MS)), new DataError('EMPTY_FILE', 'empty'));
+        const check = replayability((await item()) ?? {});
+        if (check.kind === 'replayable') await new JobReplays(aws.clients.ddb, TABLE, () => clock).request(check.job);
+      },
+    ],
+  ] as const)('of two deliveries claiming %s, the one whose write lands second loses to the first', async (_what, command, attempt, setup) => {
+    await setup();
+    let first: ClaimOutcome | undefined;
+    const second = ledgerWaitingFor(command, async () => {
+      first = await ledger.claim(jobId, SOURCE, LEASE_MS);
+    });
 
-    advance(LEASE_MS + 1);
-    const takeovers = await race();
-    expect(takeovers.filter((outcome) => outcome.kind === 'claimed').map((outcome) => claimOf(outcome).attempt)).toEqual([2]);
-    expect(takeovers.filter((outcome) => outcome.kind === 'busy')).toHaveLength(4);
-    expect(await item()).toMatchObject({ attempt: 2 });
+    const outcome = await second.claim(jobId, SOURCE, LEASE_MS);
+
+    expect(first).toEqual({ kind: 'claimed', claim: { jobId, attempt, startedAt: clock } });
+    expect(outcome).toEqual({ kind: 'busy', attempt, leaseExpiresAt: new Date(clock.getTime() + LEASE_MS).toISOString() });
+    expect(await item()).toMatchObject({ status: 'RUNNING', attempt });
   });
 
   it('lists the jobs of a status created in a time range from the status index', async () => {
@@ -217,5 +261,129 @@ describe('JobLedger', () => {
 
     expect(failed.map((job) => job.job_id)).toEqual(['range-first', 'range-second']);
     expect(failed[0]).toMatchObject({ status: 'FAILED', error_code: 'EMPTY_FILE', key: SOURCE.key });
+  });
+
+  describe('replay', () => {
+    let replays: JobReplays;
+    beforeAll(() => {
+      replays = new JobReplays(aws.clients.ddb, TABLE, () => clock);
+    });
+
+    /** The job as an operator reads it, checked replayable. */
+    const replayable = async (): Promise<ReplayableJob> => {
+      const check = replayability((await item()) ?? {});
+      if (check.kind !== 'replayable') throw new Error(`expected a replayable job, got ${check.status}`);
+      return check.job;
+    };
+
+    const failJob = async (code: 'BAD_HEADER' | 'EMPTY_FILE' = 'BAD_HEADER'): Promise<void> => {
+      const claim = claimOf(await ledger.claim(jobId, SOURCE, LEASE_MS));
+      advance(2_000);
+      await ledger.fail(claim, new DataError(code, `attempt ${claim.attempt} failed`));
+    };
+
+    it('moves a FAILED job to REPLAY_REQUESTED, filing the failed attempt and removing its outcome', async () => {
+      await failJob();
+      const failed = await item();
+      advance(60_000);
+
+      expect(await replays.request(await replayable())).toEqual({ kind: 'requested', attempt: 2 });
+
+      expect(await item()).toEqual({
+        ...failed,
+        status: 'REPLAY_REQUESTED',
+        replays: 1,
+        replay_requested_at: '2026-11-25T10:01:02.000Z',
+        previous_attempts: [
+          {
+            attempt: 1,
+            status: 'FAILED',
+            etl_version: '1.2.3',
+            started_at: '2026-11-25T10:00:00.000Z',
+            finished_at: '2026-11-25T10:00:02.000Z',
+            duration_ms: 2_000,
+            error_code: 'BAD_HEADER',
+            error_message: 'attempt 1 failed',
+          },
+        ],
+        error_code: undefined,
+        error_message: undefined,
+        finished_at: undefined,
+        duration_ms: undefined,
+      });
+      // the status index answers "which replays are pending"
+      const pending = await new JobReader(aws.clients.ddb, TABLE).jobsByStatus('REPLAY_REQUESTED', '2026-11-25T10:00:00.000Z', '2026-11-25T10:00:00.000Z');
+      expect(pending.map((job) => job.job_id)).toEqual([jobId]);
+    });
+
+    it('lets the next delivery claim a REPLAY_REQUESTED job as the next attempt, which records its own outcome', async () => {
+      await failJob();
+      await replays.request(await replayable());
+      advance(1_000);
+      const upgraded = new JobLedger(aws.clients.ddb, TABLE, '1.3.0', () => clock);
+
+      const claim = claimOf(await upgraded.claim(jobId, SOURCE, LEASE_MS));
+      expect(claim).toEqual({ jobId, attempt: 2, startedAt: clock });
+      expect(await item()).toMatchObject({ status: 'RUNNING', stage: 'CLAIMED', attempt: 2, etl_version: '1.3.0', created_at: '2026-11-25T10:00:00.000Z' });
+
+      advance(500);
+      await upgraded.succeed(claim, SUMMARY);
+      const done = await item();
+      expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: 2, records_out: 9, duration_ms: 500, replays: 1 });
+      expect(done).not.toHaveProperty('error_code');
+      expect(done?.previous_attempts).toEqual([expect.objectContaining({ attempt: 1, status: 'FAILED', error_code: 'BAD_HEADER' })]);
+      // and from then on, deliveries are duplicates again
+      expect(await ledger.claim(jobId, SOURCE, LEASE_MS)).toEqual({ kind: 'succeeded' });
+    });
+
+    it('keeps every failed attempt when a replay fails again and is replayed again', async () => {
+      await failJob('BAD_HEADER');
+      await replays.request(await replayable());
+      await failJob('EMPTY_FILE');
+
+      expect(await item()).toMatchObject({ status: 'FAILED', attempt: 2, error_code: 'EMPTY_FILE', replays: 1 });
+      expect(await ledger.claim(jobId, SOURCE, LEASE_MS)).toEqual({ kind: 'failed', errorCode: 'EMPTY_FILE' });
+
+      expect(await replays.request(await replayable())).toEqual({ kind: 'requested', attempt: 3 });
+      expect(await item()).toMatchObject({
+        status: 'REPLAY_REQUESTED',
+        attempt: 2,
+        replays: 2,
+        previous_attempts: [
+          expect.objectContaining({ attempt: 1, error_code: 'BAD_HEADER' }),
+          expect.objectContaining({ attempt: 2, error_code: 'EMPTY_FILE' }),
+        ],
+      });
+    });
+
+    it('renews only the request time when asked again before the replay ran (its message was lost)', async () => {
+      await failJob();
+      await replays.request(await replayable());
+      const requested = await item();
+      advance(5_000);
+
+      expect(await replays.request(await replayable())).toEqual({ kind: 'requested', attempt: 2 });
+
+      expect(await item()).toEqual({ ...requested, replay_requested_at: '2026-11-25T10:00:07.000Z' });
+    });
+
+    it('writes nothing when the job changed since it was read', async () => {
+      await failJob();
+      const stale = await replayable();
+      await replays.request(stale);
+      claimOf(await ledger.claim(jobId, SOURCE, LEASE_MS));
+      const running = await item();
+
+      expect(await replays.request(stale)).toEqual({ kind: 'changed' });
+      expect(await item()).toEqual(running);
+    });
+
+    it('refuses RUNNING and SUCCEEDED jobs', async () => {
+      const claim = claimOf(await ledger.claim(jobId, SOURCE, LEASE_MS));
+      expect(replayability((await item()) ?? {})).toEqual({ kind: 'refused', status: 'RUNNING' });
+
+      await ledger.succeed(claim, SUMMARY);
+      expect(replayability((await item()) ?? {})).toEqual({ kind: 'refused', status: 'SUCCEEDED' });
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { JobStatus } from '../../etl/src/jobLedger';
+import { JOB_STATUSES, type JobStatus } from '../../etl/src/jobLedger';
 import { UsageError } from './errors';
-import { JOB_STATUSES, isJobStatus } from './jobQueries';
+import { isJobStatus } from './jobQueries';
 import type { TargetFlags } from './target';
 import { type TimeWindow, resolveWindow } from './timeWindow';
 import { DEFAULT_ENVIRONMENTS_DIR, DEFAULT_LIMIT, JOBS_USAGE, REDRIVE_USAGE } from './usage';
@@ -20,7 +20,8 @@ export type JobsArgs =
       readonly limit: number;
       readonly json: boolean;
     })
-  | (Common & { readonly kind: 'show'; readonly jobId: string; readonly json: boolean });
+  | (Common & { readonly kind: 'show'; readonly jobId: string; readonly json: boolean })
+  | (Common & { readonly kind: 'replay'; readonly jobId: string });
 
 export type RedriveArgs =
   | { readonly kind: 'help'; readonly usage: string }
@@ -68,12 +69,14 @@ export function parseJobsArgs(argv: readonly string[], now: Date): JobsArgs {
   if (subcommand === 'show') {
     const { values, positionals } = parse(rest, SHOW_OPTIONS, true);
     if (values.help) return { kind: 'help', usage: JOBS_USAGE.full };
-    const [jobId, ...extra] = positionals;
-    if (jobId === undefined || jobId === '') throw new UsageError('show needs a job id: npm run jobs -- show <job-id> --env <name> --region <region>');
-    if (extra.length > 0) throw new UsageError(`show takes one job id, got also: ${extra.join(' ')}`);
-    return { kind: 'show', ...common(values), jobId, json: values.json };
+    return { kind: 'show', ...common(values), jobId: oneJobId(subcommand, positionals), json: values.json };
   }
-  throw new UsageError(`unknown jobs command "${subcommand}"; expected list or show`);
+  if (subcommand === 'replay') {
+    const { values, positionals } = parse(rest, TARGET_OPTIONS, true);
+    if (values.help) return { kind: 'help', usage: JOBS_USAGE.full };
+    return { kind: 'replay', ...common(values), jobId: oneJobId(subcommand, positionals) };
+  }
+  throw new UsageError(`unknown jobs command "${subcommand}"; expected list, show or replay`);
 }
 
 export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
@@ -93,6 +96,13 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/\s*\n\s*/g, ' '));
   }
+}
+
+function oneJobId(subcommand: string, positionals: readonly string[]): string {
+  const [jobId, ...extra] = positionals;
+  if (jobId === undefined || jobId === '') throw new UsageError(`${subcommand} needs a job id: npm run jobs -- ${subcommand} <job-id> --env <name> --region <region>`);
+  if (extra.length > 0) throw new UsageError(`${subcommand} takes one job id, got also: ${extra.join(' ')}`);
+  return jobId;
 }
 
 function parseStatuses(flags: readonly string[] | undefined): JobStatus[] {

@@ -4,7 +4,8 @@ import { OpsError } from './errors';
 import { formatJob, formatJobTable, toJson } from './format';
 import { getJob, listJobs } from './jobQueries';
 import { queueDepth, queueUrl, redriveMessages } from './redrive';
-import { type Target, resolveTarget } from './target';
+import { replayJob } from './replay';
+import { type Target, resolveTarget, targetFlags } from './target';
 
 export interface CommandDeps {
   readonly now: () => Date;
@@ -21,12 +22,13 @@ export interface CommandResult {
   readonly exitCode: number;
 }
 
-/** `jobs list …` and `jobs show <id> …`. */
+/** `jobs list …`, `jobs show <id> …` and `jobs replay <id> …`. */
 export async function jobsCommand(argv: readonly string[], deps: CommandDeps = defaultDeps): Promise<CommandResult> {
   const args = parseJobsArgs(argv, deps.now());
   if (args.kind === 'help') return { stdout: args.usage, exitCode: 0 };
   const target = resolveTarget(args.target, args.environmentsDir);
-  const { ddb } = deps.clients(target.region);
+  const clients = deps.clients(target.region);
+  const { ddb } = clients;
 
   if (args.kind === 'list') {
     const list = await listJobs(ddb, target.jobTable, args);
@@ -41,7 +43,18 @@ export async function jobsCommand(argv: readonly string[], deps: CommandDeps = d
   if (job === undefined) {
     throw new OpsError(`job ${args.jobId} not found in ${where(target, deps.env)}; list recent ones with: npm run jobs -- list ${targetFlags(target)}`);
   }
-  return { stdout: args.json ? toJson(job) : formatJob(job), exitCode: 0 };
+  if (args.kind === 'show') return { stdout: args.json ? toJson(job) : formatJob(job), exitCode: 0 };
+
+  const sent = await replayJob(job, clients, target, deps.now);
+  const { object } = sent;
+  const lines = [
+    sent.resent
+      ? `Job ${args.jobId} was already REPLAY_REQUESTED and has not run since: its message was sent again; it runs as attempt ${sent.attempt}.`
+      : `Replay of job ${args.jobId} requested: it runs as attempt ${sent.attempt} (attempt ${sent.attempt - 1} FAILED with ${sent.failedWith}).`,
+    `Sent s3://${object.bucket}/${object.key} (version ${object.versionId}, ${object.size} bytes) to ${target.queue} (${target.region}${endpointNote(deps.env)}) as message ${sent.messageId}.`,
+    `Follow it: npm run jobs -- show ${args.jobId} ${targetFlags(target)}`,
+  ];
+  return { stdout: `${lines.join('\n')}\n`, exitCode: 0 };
 }
 
 /** `dlq:redrive …`: exit code 1 when some message could not be moved. */
@@ -69,8 +82,4 @@ export async function redriveCommand(argv: readonly string[], deps: CommandDeps 
 
 function where(target: Target, env: NodeJS.ProcessEnv): string {
   return `${target.jobTable} (${target.region}${endpointNote(env)})`;
-}
-
-function targetFlags(target: Target): string {
-  return `${target.env === undefined ? `--suffix ${target.suffix}` : `--env ${target.env}`} --region ${target.region}`;
 }

@@ -43,6 +43,8 @@ export function detail(job: JobItem): string {
       const progress = `stage ${text(job.stage)}, attempt ${text(job.attempt)}, lease until ${text(job.lease_expires_at)}`;
       return job.last_error === undefined ? progress : `${progress}; last error ${text(job.last_error)}`;
     }
+    case 'REPLAY_REQUESTED':
+      return `replay requested at ${text(job.replay_requested_at)}: runs as attempt ${Number(job.attempt) + 1}`;
     default:
       return '';
   }
@@ -57,6 +59,8 @@ const SHOW_ORDER = [
   'error_code',
   'error_message',
   'last_error',
+  'replays',
+  'replay_requested_at',
   'created_at',
   'started_at',
   'lease_expires_at',

@@ -1,16 +1,12 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { JobStatus } from '../../etl/src/jobLedger';
+import { JOB_STATUSES, type JobStatus } from '../../etl/src/jobLedger';
 import { type JobItem, JobReader } from '../../etl/src/jobReader';
 import { OpsError } from './errors';
 import type { TimeWindow } from './timeWindow';
 
-// Record<JobStatus, …> makes the compiler insist every status of the ledger is listed here, and only those.
-const STATUS_SET: Record<JobStatus, true> = { RUNNING: true, SUCCEEDED: true, FAILED: true };
-export const JOB_STATUSES = Object.keys(STATUS_SET) as JobStatus[];
-
 export function isJobStatus(value: string): value is JobStatus {
-  return Object.hasOwn(STATUS_SET, value);
+  return (JOB_STATUSES as readonly string[]).includes(value);
 }
 
 export interface JobListQuery {

@@ -21,6 +21,11 @@ export interface TargetFlags {
   readonly region?: string | undefined;
 }
 
+/** The flags that name `target` again, for the commands a message suggests. */
+export function targetFlags(target: Target): string {
+  return `${target.env === undefined ? `--suffix ${target.suffix}` : `--env ${target.env}`} --region ${target.region}`;
+}
+
 /**
  * `--env` reads the suffix from `environments/<env>/environment.json` (through infra's validated loader, so the
  * names are the ones infra creates) and checks the region is one the environment is deployed to. `--suffix` skips

@@ -1,4 +1,4 @@
-import { JOB_STATUSES } from './jobQueries';
+import { JOB_STATUSES } from '../../etl/src/jobLedger';
 import { DEFAULT_SINCE, DURATION_EXAMPLE } from './timeWindow';
 
 export const DEFAULT_LIMIT = 50;
@@ -24,6 +24,7 @@ Exit codes: 0 done, 1 failed (AWS unreachable, no credentials, not found, refuse
 const JOBS_SYNOPSIS = `Usage:
   npm run jobs -- list --env <name> --region <region> [--status <status>[,...]] [--since <duration> | --from <time> [--to <time>]] [--limit <n>] [--json]
   npm run jobs -- show <job-id> --env <name> --region <region> [--json]
+  npm run jobs -- replay <job-id> --env <name> --region <region>
 `;
 
 export const JOBS_USAGE: Usage = {
@@ -38,6 +39,9 @@ list: jobs by status and creation time, from the job table's status index (one Q
   --limit <n>           show the newest <n> (default: ${DEFAULT_LIMIT})
   --json                print JSON instead of a table
 show: one job's full item.
+replay: runs a FAILED job again, after its cause was fixed, as its next attempt: the job becomes REPLAY_REQUESTED and
+  its object version (still in the raw bucket) goes through the region's queue to the deployed ETL again.
+  Refused for RUNNING and SUCCEEDED jobs and when the object version is gone.
 ${TARGET_HELP}
 
 ${ACCESS_HELP}

@@ -79,7 +79,7 @@ describe('parseJobsArgs', () => {
   it('lists every status, the last 24h and the default limit when not told otherwise', () => {
     expect(parseJobsArgs(['list', '--suffix', 'pr-42', '--region', 'us-east-1'], NOW)).toMatchObject({
       target: { env: undefined, suffix: 'pr-42', region: 'us-east-1' },
-      statuses: ['RUNNING', 'SUCCEEDED', 'FAILED'],
+      statuses: ['RUNNING', 'SUCCEEDED', 'FAILED', 'REPLAY_REQUESTED'],
       window: { from: '2026-10-04T11:00:00.000Z' },
       limit: DEFAULT_LIMIT,
       json: false,
@@ -91,21 +91,32 @@ describe('parseJobsArgs', () => {
     expect(parseJobsArgs(['show', ...TARGET, '0123abcd', '--json'], NOW)).toMatchObject({ kind: 'show', jobId: '0123abcd', json: true });
   });
 
+  it('parses replay with its job id', () => {
+    expect(parseJobsArgs(['replay', '0123abcd', ...TARGET], NOW)).toEqual({
+      kind: 'replay',
+      target: { env: 'dev', suffix: undefined, region: 'eu-west-1' },
+      environmentsDir: 'environments',
+      jobId: '0123abcd',
+    });
+  });
+
   it('answers --help with the usage', () => {
-    for (const argv of [[], ['--help'], ['list', '--help'], ['show', '-h']]) {
+    for (const argv of [[], ['--help'], ['list', '--help'], ['show', '-h'], ['replay', '--help']]) {
       expect(parseJobsArgs(argv, NOW)).toMatchObject({ kind: 'help', usage: expect.stringContaining('npm run jobs -- list') });
     }
   });
 
   it.each([
-    [['list', ...TARGET, '--status', 'DONE'], '--status "DONE": unknown status; allowed: RUNNING, SUCCEEDED, FAILED'],
+    [['list', ...TARGET, '--status', 'DONE'], '--status "DONE": unknown status; allowed: RUNNING, SUCCEEDED, FAILED, REPLAY_REQUESTED'],
     [['list', ...TARGET, '--since', 'an hour'], '--since "an hour": expected a duration such as 30m, 1h'],
     [['list', ...TARGET, '--limit', 'ten'], '--limit "ten": expected a whole number of at least 1, e.g. --limit 10'],
     [['list', ...TARGET, '--limt', '10'], "Unknown option '--limt'"],
     [['list', ...TARGET, 'extra'], "Unexpected argument 'extra'"],
     [['show', ...TARGET], 'show needs a job id'],
     [['show', 'a', 'b', ...TARGET], 'show takes one job id, got also: b'],
-    [['delete', ...TARGET], 'unknown jobs command "delete"; expected list or show'],
+    [['replay', ...TARGET], 'replay needs a job id: npm run jobs -- replay <job-id> --env <name> --region <region>'],
+    [['replay', 'a', ...TARGET, '--json'], "Unknown option '--json'"],
+    [['delete', ...TARGET], 'unknown jobs command "delete"; expected list, show or replay'],
   ])('%j → usage error %s', (argv, message) => {
     const parse = () => parseJobsArgs(argv, NOW);
     expect(parse).toThrow(UsageError);

@@ -54,6 +54,12 @@ describe('detail', () => {
       'stage READING, attempt 2, lease until 2026-10-05T10:20:00.000Z; last error TimeoutError: socket',
     );
   });
+
+  it('says when a replay was requested and the attempt it runs as', () => {
+    expect(detail({ status: 'REPLAY_REQUESTED', attempt: 1, replay_requested_at: '2026-10-05T10:20:00.000Z' })).toBe(
+      'replay requested at 2026-10-05T10:20:00.000Z: runs as attempt 2',
+    );
+  });
 });
 
 describe('formatJob', () => {

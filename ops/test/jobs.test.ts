@@ -159,7 +159,7 @@ describe('jobs list / show against moto', () => {
     const result = await jobs('list', '--status', 'DONE');
 
     expect(result).toMatchObject({ exitCode: 2, stdout: '' });
-    expect(result.stderr).toMatch(/^error: --status "DONE": unknown status; allowed: RUNNING, SUCCEEDED, FAILED\n\nUsage:\n {2}npm run jobs -- list /);
+    expect(result.stderr).toMatch(/^error: --status "DONE": unknown status; allowed: RUNNING, SUCCEEDED, FAILED, REPLAY_REQUESTED\n\nUsage:\n {2}npm run jobs -- list /);
     expect(result.stderr).toMatch(/\nEvery flag: npm run jobs -- --help\n$/);
   });
 });
