@@ -1,6 +1,7 @@
 /**
  * Every stack of every shipped environment through the real terraform CLI and AWS provider:
- * init, validate, plan (against the emulator target, so no AWS call), then checks on `show -json` of the plan.
+ * init, plan (against the emulator target, so no AWS call; plan validates the configuration first, so a separate
+ * `terraform validate` would only start the provider once more), then checks on `show -json` of the plan.
  *
  * Providers: TF_PROVIDER_MIRROR (see src/terraform/terraformCli.ts) serves every init through `-plugin-dir`, which
  * links the ~700 MB provider instead of copying it. Without it the first init downloads from the registry and the
@@ -13,7 +14,7 @@ import { synth } from '../src/app';
 import { loadEnvironments } from '../src/config/loadEnvironments';
 import { regionKey } from '../src/config/regions';
 import { stackName } from '../src/stacks/RegionalStack';
-import { init, plan, showJson, validate, type PlanJson, type ResourceChange } from '../src/terraform/terraformCli';
+import { init, plan, showJson, type PlanJson, type ResourceChange } from '../src/terraform/terraformCli';
 import { emulatorTarget } from '../src/stacks/deployTarget';
 import { testEtlDir } from './support/testEtl';
 
@@ -23,7 +24,7 @@ const PLAN_FILE = 'tfplan';
 
 /** Measured on 2 cores for the 9 stacks: 1 lane 210 s, 2 lanes 127 s, 3 lanes 119 s but ~40 s a stack instead of ~25 s. */
 const LANES = 2;
-/** One stack alone takes ~25 s (init 1, validate 8, plan 12, show 3); a test waits for at most about one stack per lane. */
+/** One stack alone takes ~16 s (init 1, plan 12, show 3); a test waits for at most about one stack per lane. */
 const STACK_TIMEOUT_MS = 120_000;
 /** Synth, plus a first init that may download the provider from the registry. */
 const SETUP_TIMEOUT_MS = 300_000;
@@ -87,10 +88,9 @@ afterAll(async () => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 }, SETUP_TIMEOUT_MS);
 
-/** init (unless done in setup; re-initialising the first stack from its own providers would remove them), validate, plan, show. */
+/** init (unless done in setup; re-initialising the first stack from its own providers would remove them), plan, show. */
 async function planStack(dir: string, pluginDir: string | undefined): Promise<PlanJson> {
   if (pluginDir) await init(dir, { pluginDir });
-  await validate(dir);
   const result = await plan(dir, { out: PLAN_FILE, detailedExitcode: true });
   // 2 = changes; the local state is empty, so the plan must create the stack (0 = nothing to do, 1 = error)
   if (result.code !== 2) {
@@ -125,7 +125,7 @@ function isTaggable(change: ResourceChange): boolean {
 
 describe('terraform plan of every stack (emulator target, real provider, no AWS call)', () => {
   test.each(STACKS)(
-    '$name: init, validate, plan creates the regional platform, every taggable resource tagged',
+    '$name: init, plan creates the regional platform, every taggable resource tagged',
     async ({ name, environment, region, suffix }) => {
       const json = await plans.get(name)!;
       const changes = json.resource_changes ?? [];

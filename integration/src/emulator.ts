@@ -4,6 +4,8 @@ import { startMotoServer } from './motoServer';
 export interface Emulator {
   readonly name: EmulatorName;
   readonly target: EmulatorTarget;
+  /** Started by this process, so `stop()` discards it with everything deployed in it. */
+  readonly owned: boolean;
   /** Stops what this process started; leaves an external emulator running. */
   stop(): Promise<void>;
 }
@@ -46,8 +48,8 @@ export async function startEmulator(env: NodeJS.ProcessEnv = process.env): Promi
   const external = env.AWS_ENDPOINT_URL;
   if (external) {
     const name = await identifyEmulator(external, env);
-    return { name, target: emulatorTarget(name, external), stop: async () => {} };
+    return { name, target: emulatorTarget(name, external), owned: false, stop: async () => {} };
   }
   const moto = await startMotoServer();
-  return { name: 'moto', target: emulatorTarget('moto', moto.endpoint), stop: () => moto.stop() };
+  return { name: 'moto', target: emulatorTarget('moto', moto.endpoint), owned: true, stop: () => moto.stop() };
 }

@@ -18,8 +18,12 @@ export interface Platform {
   readonly deployment: Deployment;
   readonly regions: readonly PlatformRegion[];
   region(name: string): PlatformRegion;
-  /** Stops the played mappings, destroys the stacks; resolves with the destroy time. Leaves the emulator running. */
-  stop(): Promise<number>;
+  /**
+   * Stops the played mappings, empties the buckets and destroys the stacks; resolves with the time that took. Leaves
+   * the emulator running. `destroy: false` only stops what runs here: for an emulator about to be discarded with
+   * everything in it. @default { destroy: true }
+   */
+  stop(options?: { readonly destroy?: boolean }): Promise<number>;
 }
 
 export interface PlatformOptions extends Omit<DeployOptions, 'target'> {
@@ -78,14 +82,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const { emulator } = options;
   const deployment = await deployEnvironment({ ...options, target: emulator.target });
   const regions: PlatformRegion[] = [];
-  const stop = async (): Promise<number> => {
+  const stop = async ({ destroy = true } = {}): Promise<number> => {
     await Promise.all(regions.map((r) => r.played?.mapping.stop()));
     const started = performance.now();
     for (const r of regions) {
       r.played?.runtime.stop();
-      await emptyBucket(r.clients.s3, r.outputs.bucketName);
+      if (destroy) await emptyBucket(r.clients.s3, r.outputs.bucketName);
       destroyClients(r.clients);
     }
+    if (!destroy) return performance.now() - started;
     const emptying = performance.now() - started;
     return emptying + (await deployment.destroy());
   };

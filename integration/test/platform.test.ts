@@ -54,7 +54,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (scenariosStarted) phases['scenarios'] = performance.now() - scenariosStarted;
   try {
-    if (platform) phases['empty buckets + destroy'] = await platform.stop();
+    // a moto of our own goes with everything in it; an external emulator (LocalStack in Actions, or yours) is cleaned up.
+    // terraform destroy of a regional stack is tested in gitopsDeploy.test.ts
+    if (platform) phases[emulator.owned ? 'stop (moto discarded, no destroy)' : 'empty buckets + destroy'] = await platform.stop({ destroy: !emulator.owned });
   } finally {
     await emulator?.stop();
     rmSync(outdir, { recursive: true, force: true });
