@@ -162,6 +162,18 @@ describe('security', () => {
     }
   });
 
+  test("a reusable workflow's jobs ask for no more than each caller grants (the runner refuses the whole run otherwise, skipped jobs too)", () => {
+    const rank: Record<string, number> = { none: 0, read: 1, write: 2 };
+    for (const { file, id, job } of allJobs.filter(({ job }) => reusableName(job))) {
+      const called = workflows[reusableName(job)!]!;
+      const granted = job.permissions ?? workflows[file]!.permissions;
+      const asked = [called.permissions, ...Object.values(called.jobs).map((j) => j.permissions ?? {})];
+      for (const [scope, level] of asked.flatMap((p) => Object.entries(p))) {
+        expect({ file, id, scope, covered: (rank[granted[scope] ?? 'none'] ?? 0) >= (rank[level] ?? 0) }).toEqual({ file, id, scope, covered: true });
+      }
+    }
+  });
+
   test('saved plans (state and every value, sensitive ones too) never go into an artifact', () => {
     const uploads = allSteps.filter(({ step }) => step.uses?.startsWith('actions/upload-artifact@'));
     expect(uploads.length).toBeGreaterThan(5);
