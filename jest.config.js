@@ -11,5 +11,7 @@ module.exports = {
   testTimeout: 120_000,
   // jest's default on 2 cores is 1 worker; the slow suites spend most of their time waiting on terraform and moto (the
   // provider polls SQS and S3 settings for tens of seconds), so four at a time overlap those waits (npm run bench:tests)
-  maxWorkers: 4,
+  // An external emulator (AWS_ENDPOINT_URL: LocalStack in Actions) is one account shared by every suite, and they deploy the
+  // same dev names: there they run one at a time. Without it each suite starts a moto of its own.
+  maxWorkers: process.env.AWS_ENDPOINT_URL ? 1 : 4,
 };

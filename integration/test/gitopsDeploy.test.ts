@@ -3,7 +3,7 @@
  * would against a real terraform apply on the emulator: one stack, plan saved to the state bucket by the plan job
  * then applied by the deploy job, outputs in the job summary.
  */
-import { CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,16 @@ import path from 'node:path';
 import { synth } from '../../infra/src/app';
 import { runAsStep } from '../../gitops/test/support/actionsRun';
 import { SAVED_PLAN_FILE } from '../../gitops/src/planStack';
+import { emptyBucket } from '../src/emptyBucket';
 import { type Emulator, startEmulator } from '../src/emulator';
 import { destroyClients, EMULATOR_CREDENTIALS, type RegionClients, regionClients } from '../src/regionClients';
 
 const MINUTE = 60_000;
-/** The state bucket as the bootstrap makes it. Emulator stacks keep local state, so the plan step is told where it is. */
-const STATE_BUCKET = 'analytics-tfstate-123456789012';
+/**
+ * A state bucket for saved plans. Emulator stacks keep local state, so the plan step is told where it is; not the
+ * bootstrap's bucket name, which the bootstrap suite creates on a shared external emulator (LocalStack in Actions).
+ */
+const STATE_BUCKET = 'analytics-tfstate-gitops-deploy-test';
 let emulator: Emulator;
 let outdir: string;
 let clients: RegionClients;
@@ -39,6 +43,11 @@ beforeAll(async () => {
 }, 5 * MINUTE);
 
 afterAll(async () => {
+  // an external emulator outlives this suite: leave it as it was found
+  if (clients && emulator && !emulator.owned) {
+    await emptyBucket(clients.s3, STATE_BUCKET);
+    await clients.s3.send(new DeleteBucketCommand({ Bucket: STATE_BUCKET }));
+  }
   if (clients) destroyClients(clients);
   await emulator?.stop();
   rmSync(outdir, { recursive: true, force: true });
