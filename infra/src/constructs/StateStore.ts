@@ -38,7 +38,7 @@ export function appliedCommitsPrefix(environment: string): string {
 /**
  * Where every regional stack keeps its state: a versioned (each state write stays recoverable), SSE-S3, private,
  * owner-enforced, TLS-only bucket, and the optional lock table. The bucket is never emptied on destroy. It also
- * holds the plans `gitops plan --save-plan` saves for a later apply job (they contain state and secrets, so they
+ * holds the plans `gitops plan --save` saves for a later apply job (they contain state and secrets, so they
  * stay out of workflow artifacts), expired once no approval can still be pending.
  */
 export class StateStore extends Construct {
