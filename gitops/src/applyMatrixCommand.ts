@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { PlanJson } from '../../infra/src/terraform/terraformCli';
 import { setOutput, writeSummary } from './actionsIo';
 import type { Command } from './command';
 import { parseFlags } from './flags';
-import { planFiles } from './planStack';
-import { summarizePlan } from './planReport';
+import { readPlanSummary } from './planStack';
 import { matrixJson, parseMatrix, type StackEntry } from './stackMatrix';
 
 const USAGE = "npm run gitops -- apply-matrix --plans plans --matrix '<the plan matrix JSON>'";
@@ -22,9 +19,9 @@ export function selectForApply(entries: readonly StackEntry[], dir: string): App
   const unchanged: string[] = [];
   const noPlan: string[] = [];
   for (const entry of entries) {
-    const { json } = planFiles(dir, entry.stack);
-    if (!existsSync(json)) noPlan.push(entry.stack);
-    else if (summarizePlan(entry.stack, JSON.parse(readFileSync(json, 'utf8')) as PlanJson).unchanged) unchanged.push(entry.stack);
+    const summary = readPlanSummary(dir, entry.stack);
+    if (!summary) noPlan.push(entry.stack);
+    else if (summary.unchanged) unchanged.push(entry.stack);
     else apply.push(entry);
   }
   return { apply, unchanged, noPlan };

@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { PlanJson } from '../../infra/src/terraform/terraformCli';
 import { httpStatus, type Octokit } from './githubApi';
-import { planFiles } from './planStack';
-import { summarizePlan, type StackSummary } from './planReport';
+import { readPlanSummary } from './planStack';
+import type { StackSummary } from './planReport';
 
 /** One planned stack; `environment` is the GitHub environment its deploy jobs run in. */
 export interface PlannedStack {
@@ -23,9 +21,8 @@ export type StackDrift = PlannedStack &
 /** Each expected stack's state from the plans the drift jobs left in `dir` (planStack's files). */
 export function readDrift(dir: string, stacks: readonly PlannedStack[]): StackDrift[] {
   return stacks.map(({ stack, environment }) => {
-    const { json } = planFiles(dir, stack);
-    if (!existsSync(json)) return { stack, environment, status: 'no-plan' };
-    const summary = summarizePlan(stack, JSON.parse(readFileSync(json, 'utf8')) as PlanJson);
+    const summary = readPlanSummary(dir, stack);
+    if (!summary) return { stack, environment, status: 'no-plan' };
     return summary.unchanged ? { stack, environment, status: 'in-sync' } : { stack, environment, status: 'drift', summary };
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GitopsError } from './errors';
+import { parseJsonFlag } from './jsonFlag';
 
 /** What a job ended as, as the `needs` context reports it. */
 export type JobResult = 'success' | 'failure' | 'cancelled' | 'skipped';
@@ -8,13 +8,6 @@ const needsSchema = z.record(z.string(), z.object({ result: z.enum(['success', '
 
 /** The results of the jobs a job needs, from `${{ toJSON(needs) }}` passed in an env variable. */
 export function parseNeeds(json: string, flag: string): Record<string, JobResult> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error) {
-    throw new GitopsError(`${flag}: not JSON (${(error as Error).message}); pass \${{ toJSON(needs) }} through an env variable`);
-  }
-  const needs = needsSchema.safeParse(parsed);
-  if (!needs.success) throw new GitopsError(`${flag}: not the needs context (${needs.error.issues[0]?.path.join('.')}: ${needs.error.issues[0]?.message}); pass \${{ toJSON(needs) }}`);
-  return Object.fromEntries(Object.entries(needs.data).map(([job, { result }]) => [job, result]));
+  const needs = parseJsonFlag(json, flag, needsSchema, 'the needs context');
+  return Object.fromEntries(Object.entries(needs).map(([job, { result }]) => [job, result]));
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Change, init, plan, type PlanJson, showJson, showText, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { setOutput } from './actionsIo';
+import { type StackSummary, summarizePlan } from './planReport';
 import type { Command } from './command';
 import { UsageError } from './errors';
 import { parseFlags } from './flags';
@@ -17,6 +18,12 @@ export const SAVED_PLAN_FILE = 'saved.tfplan';
 /** What `plan` leaves for the report: `<out>/<stack>.json` (terraform show -json) and `<out>/<stack>.txt` (terraform show). */
 export function planFiles(outDir: string, stack: string): { json: string; text: string } {
   return { json: path.join(outDir, `${stack}.json`), text: path.join(outDir, `${stack}.txt`) };
+}
+
+/** What the plan `plan` left in `dir` does to `stack`; undefined when there is none (its plan job failed or did not run). */
+export function readPlanSummary(dir: string, stack: string): StackSummary | undefined {
+  const { json } = planFiles(dir, stack);
+  return existsSync(json) ? summarizePlan(stack, JSON.parse(readFileSync(json, 'utf8')) as PlanJson) : undefined;
 }
 
 /**

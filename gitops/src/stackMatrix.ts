@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
 import { stackName } from '../../infra/src/stacks/RegionalStack';
-import { GitopsError } from './errors';
+import { parseJsonFlag } from './jsonFlag';
 
 /** One environment × region: everything a matrix job needs to plan, deploy or destroy its stack. */
 export interface StackEntry {
@@ -41,13 +41,5 @@ const matrixSchema = z.object({
 
 /** A matrix handed from one job to the next (`--matrix` flags): the entries of {@link matrixJson}, checked. */
 export function parseMatrix(json: string, flag: string): StackEntry[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error) {
-    throw new GitopsError(`${flag}: not JSON (${(error as Error).message}); pass the matrix output of npm run gitops -- matrix`);
-  }
-  const matrix = matrixSchema.safeParse(parsed);
-  if (!matrix.success) throw new GitopsError(`${flag}: not the matrix of npm run gitops -- matrix (${matrix.error.issues[0]?.path.join('.')}: ${matrix.error.issues[0]?.message})`);
-  return matrix.data.include;
+  return parseJsonFlag(json, flag, matrixSchema, 'the matrix of npm run gitops -- matrix').include;
 }
