@@ -1,8 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundle } from './bundle';
-import { deterministicZip } from './deterministicZip';
+import { cacheDirFor, cachedDeflate } from './deflateCache';
+import { type DeflatedEntry, deterministicZip } from './deterministicZip';
 import { createManifest, type Manifest } from './manifest';
+import { lambdaBindingFiles } from './nativeBinding';
 
 /** The etl/ package this script belongs to: what `npm run build:etl` builds. */
 export const ETL_ROOT = path.resolve(__dirname, '..');
@@ -20,8 +22,11 @@ export interface BuildOptions {
 export interface BuiltEtl {
   readonly manifest: Manifest;
   readonly zip: Uint8Array;
-  /** The files esbuild bundled (see Bundle.inputs); buildInputs adds what else the build reads. */
-  readonly bundled: readonly string[];
+  /**
+   * The files the zip is made of, absolute: what esbuild bundled into index.js (see Bundle.inputs) and the native
+   * binding's files packed beside it. buildInputs adds what else the build reads.
+   */
+  readonly packed: readonly string[];
 }
 
 /** `@analytics/etl` + `0.1.0` → `analytics-etl-0.1.0`, so the file name always follows package.json. */
@@ -33,10 +38,17 @@ function artifactBaseName(name: string, version: string): string {
 export async function buildEtlArtifact(options: BuildOptions = {}): Promise<BuiltEtl> {
   const etlRoot = options.etlRoot ?? ETL_ROOT;
   const pkg = JSON.parse(await readFile(path.join(etlRoot, PACKAGE_JSON), 'utf8')) as { name: string; version: string };
-  const { code, inputs } = await bundle(options.entry ?? 'src/index.ts', etlRoot);
-  const zip = deterministicZip({ 'index.js': code });
+  const { code, inputs, runtimeImports } = await bundle(options.entry ?? 'src/index.ts', etlRoot);
+  const entries: Record<string, Uint8Array | DeflatedEntry> = { 'index.js': code };
+  // the .node file and libduckdb.so beside index.js, at node_modules/<package>/ where its require() finds them
+  const packed = [...inputs];
+  for (const [name, file] of Object.entries(await lambdaBindingFiles(runtimeImports))) {
+    entries[name] = await cachedDeflate(await readFile(file), cacheDirFor(file));
+    packed.push(file);
+  }
+  const zip = deterministicZip(entries);
   const manifest = createManifest(pkg.name, pkg.version, `${artifactBaseName(pkg.name, pkg.version)}.zip`, zip);
-  return { manifest, zip, bundled: inputs };
+  return { manifest, zip, packed };
 }
 
 /**

@@ -1,10 +1,18 @@
 import path from 'node:path';
 import { build } from 'esbuild';
+import { isNativeBinding, NATIVE_BINDINGS } from './nativeBinding';
 
 export interface Bundle {
   readonly code: Uint8Array;
   /** Every file esbuild read into the code, absolute: sources and node_modules files alike (from its metafile). */
   readonly inputs: readonly string[];
+  /** The native bindings left for node to require at run time, each with the file that requires it (absolute). */
+  readonly runtimeImports: readonly RuntimeImport[];
+}
+
+export interface RuntimeImport {
+  readonly specifier: string;
+  readonly importer: string;
 }
 
 /**
@@ -33,6 +41,8 @@ export async function bundle(entry: string, workingDir: string): Promise<Bundle>
     // Non-ASCII as is (Node reads sources as UTF-8) rather than as \uXXXX escapes, which inflate zod's error locales.
     charset: 'utf8',
     logLevel: 'warning',
+    // A .node file cannot be bundled: its require() stays, and the build puts the package beside index.js.
+    external: [NATIVE_BINDINGS],
     // the list of files read, so the version check knows what the zip is built from (the code is the same without it)
     metafile: true,
   });
@@ -40,5 +50,12 @@ export async function bundle(entry: string, workingDir: string): Promise<Bundle>
   if (!output || unexpected.length > 0) {
     throw new Error(`esbuild produced ${result.outputFiles.length} files, expected exactly index.js`);
   }
-  return { code: output.contents, inputs: Object.keys(result.metafile.inputs).map((input) => path.resolve(workingDir, input)) };
+  const inputs = Object.entries(result.metafile.inputs);
+  return {
+    code: output.contents,
+    inputs: inputs.map(([input]) => path.resolve(workingDir, input)),
+    runtimeImports: inputs.flatMap(([input, { imports }]) =>
+      imports.filter((i) => i.external && isNativeBinding(i.path)).map((i) => ({ specifier: i.path, importer: path.resolve(workingDir, input) })),
+    ),
+  };
 }

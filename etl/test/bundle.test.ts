@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
@@ -18,10 +18,13 @@ describe('built bundle', () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'etl-bundle-'));
     const [manifest, fixture] = await Promise.all([buildEtl({ outDir: workDir }), startEtlFixture()]);
     etl = fixture;
-    const code = unzipSync(await readFile(path.join(workDir, manifest.file)))['index.js'];
-    if (!code) throw new Error('index.js missing from the zip');
-    bundlePath = path.join(workDir, 'index.js');
-    await writeFile(bundlePath, code);
+    // every entry, as Lambda unpacks it: index.js requires the native binding beside it
+    const task = path.join(workDir, 'task');
+    for (const [name, bytes] of Object.entries(unzipSync(await readFile(path.join(workDir, manifest.file))))) {
+      await mkdir(path.dirname(path.join(task, name)), { recursive: true });
+      await writeFile(path.join(task, name), bytes);
+    }
+    bundlePath = path.join(task, 'index.js');
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
-import { deterministicZip } from '../scripts/deterministicZip';
+import { deflateEntry, deterministicZip } from '../scripts/deterministicZip';
 
 const run = promisify(execFile);
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -27,6 +27,24 @@ describe('deterministicZip', () => {
 
     expect(Buffer.from(backward).equals(Buffer.from(forward))).toBe(true);
     expect(Object.keys(unzipSync(forward))).toEqual(['a.js', 'b.js']);
+  });
+
+  it('takes an entry deflated beforehand as is: the same bytes as from its content', () => {
+    const content = bytes('x'.repeat(10_000));
+    const raw = deterministicZip({ 'node_modules/a/lib.so': content, 'index.js': bytes('a') });
+    const deflated = deterministicZip({ 'node_modules/a/lib.so': deflateEntry(content), 'index.js': bytes('a') });
+
+    expect(Buffer.from(deflated).equals(Buffer.from(raw))).toBe(true);
+    expect(unzipSync(raw)['node_modules/a/lib.so']).toEqual(content);
+  });
+
+  it('marks every entry a Unix regular file rw-r--r-- in the central directory', () => {
+    const zip = Buffer.from(deterministicZip({ 'a.js': bytes('a'), 'lib/b.so': bytes('b') }));
+    const centralHeader = Buffer.from('PK\x01\x02', 'latin1');
+    const modes: number[] = [];
+    // each central directory header: external attributes at offset 38, the Unix mode in their high 16 bits
+    for (let at = zip.indexOf(centralHeader); at >= 0; at = zip.indexOf(centralHeader, at + 1)) modes.push(zip.readUInt32LE(at + 38) >>> 16);
+    expect(modes).toEqual([0o100644, 0o100644]);
   });
 
   it('stamps entries 1980-01-01 00:00 in the DOS time fields', () => {

@@ -3,9 +3,12 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** The function's memory, as the context and Lambda's own variable AWS_LAMBDA_FUNCTION_MEMORY_SIZE give it. */
+const MEMORY_MB = '1024';
+
 // Plain CommonJS on purpose: it loads the built bundle exactly as the Lambda runtime would, with a Lambda-like context.
 const RUNNER = `
-const [bundlePath, event] = process.argv.slice(1);
+const [bundlePath, event, memoryMb] = process.argv.slice(1);
 const { handler } = require(bundlePath);
 const deadline = Date.now() + 300000;
 const context = {
@@ -13,7 +16,7 @@ const context = {
   functionName: 'analytics-etl-bundle',
   functionVersion: '$LATEST',
   invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:analytics-etl-bundle',
-  memoryLimitInMB: '1024',
+  memoryLimitInMB: memoryMb,
   awsRequestId: 'bundle-request',
   logGroupName: '/aws/lambda/analytics-etl-bundle',
   logStreamName: 'bundle',
@@ -39,11 +42,13 @@ const jsonLines = (text: string): Record<string, unknown>[] =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /**
- * Invokes a built bundle in a fresh Node process with exactly `env`: jest's sandboxed
- * process.env would not reach a natively required module, and a child cannot inherit stray variables.
+ * Invokes a built bundle in a fresh Node process with exactly `env` plus what Lambda itself sets (the memory size):
+ * jest's sandboxed process.env would not reach a natively required module, and a child cannot inherit stray variables.
  */
 export async function invokeBundle(bundlePath: string, event: unknown, env: Record<string, string>): Promise<Invocation> {
-  const { stdout, stderr } = await run(process.execPath, ['-e', RUNNER, bundlePath, JSON.stringify(event)], { env });
+  const { stdout, stderr } = await run(process.execPath, ['-e', RUNNER, bundlePath, JSON.stringify(event), MEMORY_MB], {
+    env: { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: MEMORY_MB, ...env },
+  });
   const printed = jsonLines(stdout);
   const outcome = printed.pop();
   return { logs: [...printed, ...jsonLines(stderr)], outcome };

@@ -60,11 +60,11 @@ export interface EtlVersionCheckout {
 
 /** Gathers the facts for checkEtlVersion: builds HEAD's zip in memory, diffs its inputs with the base, asks GitHub for the release. */
 export async function etlVersionInput(octokit: Octokit, repository: Repository, { repoDir, base, etlDir }: EtlVersionCheckout): Promise<EtlVersionInput> {
-  const { manifest, bundled } = await buildEtlArtifact({ etlRoot: etlDir });
+  const { manifest, packed } = await buildEtlArtifact({ etlRoot: etlDir });
   const basePackage = await fileAt(base, path.relative(repoDir, path.join(etlDir, PACKAGE_JSON)), repoDir);
   const published = await publishedEtl(octokit, repository, manifest.version);
   return {
-    changedInputs: await changedEtlInputs(repoDir, base, await buildInputs(bundled, etlDir)),
+    changedInputs: await changedEtlInputs(repoDir, base, await buildInputs(packed, etlDir)),
     baseVersion: basePackage === undefined ? undefined : (JSON.parse(basePackage) as { version: string }).version,
     headVersion: manifest.version,
     built: manifest.sha256,
