@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import * as z from 'zod';
 
 /** Settings from the Lambda's environment variables (infra sets the required ones; the rest have defaults). */
@@ -15,7 +16,17 @@ export interface EtlConfig {
   readonly timeSafetyMarginMs: number;
   /** Records of one batch processed at the same time. */
   readonly maxParallelRecords: number;
+  /** Local directory for each job's source text, Parquet file and DuckDB spill files (Lambda: /tmp, ephemeral storage). */
+  readonly scratchDir: string;
+  /** DuckDB's memory_limit: a share of the function's memory; undefined outside Lambda (DuckDB's default). */
+  readonly duckDbMemoryMb: number | undefined;
 }
+
+/**
+ * The rest of the function's memory is Node's: the SDK clients, the upload parts in flight (5 MiB each, up to 4 per
+ * upload and 2 uploads per job) and the V8 heap.
+ */
+const DUCKDB_MEMORY_SHARE = 0.6;
 
 const GIB = 1024 ** 3;
 
@@ -42,6 +53,9 @@ const envSchema = z.object({
   LEASE_SECONDS: numberVar({ min: 1, integer: true, fallback: 900 }),
   TIME_SAFETY_MARGIN_MS: numberVar({ min: 0, integer: true, fallback: 20_000 }),
   MAX_PARALLEL_RECORDS: numberVar({ min: 1, integer: true, fallback: 4 }),
+  SCRATCH_DIR: z.preprocess(unsetIfEmpty, z.string().default(tmpdir())),
+  // set by Lambda itself
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number of MB' }).int().min(128).optional()),
 });
 
 /** Validates the environment; the error names every bad variable, what it must be and the value it had. */
@@ -65,5 +79,7 @@ export function readConfig(env: NodeJS.ProcessEnv): EtlConfig {
     leaseSeconds: vars.LEASE_SECONDS,
     timeSafetyMarginMs: vars.TIME_SAFETY_MARGIN_MS,
     maxParallelRecords: vars.MAX_PARALLEL_RECORDS,
+    scratchDir: vars.SCRATCH_DIR,
+    duckDbMemoryMb: vars.AWS_LAMBDA_FUNCTION_MEMORY_SIZE === undefined ? undefined : Math.floor(vars.AWS_LAMBDA_FUNCTION_MEMORY_SIZE * DUCKDB_MEMORY_SHARE),
   };
 }

@@ -120,6 +120,9 @@ async function readAndWrite(object: ObjectCreated, claim: Claim, keys: OutputKey
       },
       maxRejectedShare: config.maxRejectedShare,
       checkpoint: () => checkDeadline(deps.remainingMs, config.timeSafetyMarginMs),
+      scratchDir: config.scratchDir,
+      maxTextBytes: config.maxObjectBytes,
+      ...(config.duckDbMemoryMb === undefined ? {} : { memoryLimitMb: config.duckDbMemoryMb }),
     });
 
     await ledger.setStage(claim, 'WRITING');

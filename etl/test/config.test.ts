@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { readConfig } from '../src/config';
 
 const REQUIRED = { JOB_TABLE_NAME: 'jobs', RAW_BUCKET_NAME: 'raw', ETL_VERSION: '0.1.0' };
@@ -13,6 +14,8 @@ describe('readConfig', () => {
       leaseSeconds: 900,
       timeSafetyMarginMs: 20_000,
       maxParallelRecords: 4,
+      scratchDir: tmpdir(),
+      duckDbMemoryMb: undefined,
     });
   });
 
@@ -24,6 +27,8 @@ describe('readConfig', () => {
       LEASE_SECONDS: '60',
       TIME_SAFETY_MARGIN_MS: '0',
       MAX_PARALLEL_RECORDS: '1',
+      SCRATCH_DIR: '/mnt/scratch',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1769',
     });
     expect(config).toMatchObject({
       maxObjectBytes: 1_048_576,
@@ -31,6 +36,9 @@ describe('readConfig', () => {
       leaseSeconds: 60,
       timeSafetyMarginMs: 0,
       maxParallelRecords: 1,
+      scratchDir: '/mnt/scratch',
+      // 60% of the function's memory for DuckDB
+      duckDbMemoryMb: 1061,
     });
   });
 

@@ -120,8 +120,8 @@ describe('ETL handler (source) against moto', () => {
     });
 
     it('writes rows that do not fit to the rejected output and still succeeds under the rejected share', async () => {
-      // Types are inferred from the first 1,000 rows; a text amount after them is rejected
-      const rows = Array.from({ length: 1_200 }, (_, index) => `${index},${index === 1_100 ? 'lots' : index * 2}`);
+      // DuckDB sniffs the types from the first 20,480 rows; a text amount after them is rejected
+      const rows = Array.from({ length: 25_000 }, (_, index) => `${index},${index === 24_000 ? 'lots' : index * 2}`);
       const file = await etl.upload('input/sales/mostly-clean.csv', ['id,amount', ...rows].join('\n'));
 
       const { response } = await etl.invoke(sqsEvent(file.body));
@@ -129,15 +129,15 @@ describe('ETL handler (source) against moto', () => {
       expect(response).toEqual({ batchItemFailures: [] });
       expect(await etl.job(file.jobId)).toMatchObject({
         status: 'SUCCEEDED',
-        records_in: 1_200,
-        records_out: 1_199,
+        records_in: 25_000,
+        records_out: 24_999,
         records_rejected: 1,
         rejected_key: file.outputs.rejected,
       });
       const rejected = await s3().send(new GetObjectCommand({ Bucket: RAW_BUCKET, Key: file.outputs.rejected }));
       const text = gunzipSync((await rejected.Body?.transformToByteArray()) ?? new Uint8Array()).toString();
-      expect(JSON.parse(text.trim())).toMatchObject({ line: 1_102, raw: '1100,lots' });
-      expect((await readParquetObject(s3(), RAW_BUCKET, file.outputs.parquet)).rows).toHaveLength(1_199);
+      expect(JSON.parse(text.trim())).toMatchObject({ line: 24_002, raw: '24000,lots' });
+      expect((await readParquetObject(s3(), RAW_BUCKET, file.outputs.parquet)).rows).toHaveLength(24_999);
     });
   });
 

@@ -1,97 +1,109 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { DataError } from '../errors';
-import { decodeText } from './decodeText';
-import { openBody } from './decompress';
+import type { CopiedTable } from './copiedTable';
+import { copyDelimited } from './delimitedCopy';
+import { connect } from './duckDb';
 import { detectFormat, type KeyFormat } from './detectFormat';
-import { checkHeader, inferJsonColumns, inferTextColumns, isJsonObject } from './inferSchema';
-import { ParquetOutput } from './parquetOutput';
-import { processRecords, type ProcessedRecords, type RecordSinks } from './processRecords';
-import { readCsvRows } from './readCsvRows';
-import { readJsonLines } from './readJsonLines';
-import type { TabularSource } from './records';
+import { copyJsonLines } from './jsonLinesCopy';
+import { parquetColumns, type ParquetTarget } from './parquetCopy';
 import { RejectedOutput } from './rejectedOutput';
-import { jsonRowWriter, textRowWriter } from './rowWriters';
-import type { SourceFormat, TransformInput, TransformResult } from './types';
+import { stageSource } from './stageSource';
+import type { TransformInput, TransformResult } from './types';
+
+const DEFAULT_MAX_TEXT_BYTES = 5 * 1024 ** 3;
+/** Chunks the Parquet file is streamed out in (the upload sends 5 MiB parts). */
+const OUTPUT_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Streams one source object (CSV/TSV/TXT/JSON Lines, optionally gzip) into a Parquet file with inferred column types,
- * and rows that do not fit into the rejected output. Bad files are DataErrors; the outputs are ended on success only.
+ * One source object (CSV/TSV/TXT/JSON Lines, optionally gzip) into a Parquet file, in DuckDB: the body is staged as
+ * checked UTF-8 text in a job directory under scratchDir, DuckDB reads it once straight into a ZSTD Parquet file (column
+ * types sniffed, records that do not fit stored as rejects), and the file is streamed into `input.parquet`. Bad files
+ * are DataErrors; the outputs are ended on success only; the job directory is removed either way.
  */
 export async function transform(input: TransformInput): Promise<TransformResult> {
-  const stored = { bytes: 0 };
   const rejected = new RejectedOutput(input.openRejected);
+  let work: string | undefined;
   try {
     const keyFormat = detectFormat(input.key);
-    const body = await openBody(input.body, keyFormat.gzipByName, stored);
-    const { format, process } = await openSource(decodeText(body.chunks), keyFormat);
-    const { parquet, columns, recordsIn, recordsOut } = await process({
-      openParquet: (inferred) =>
-        new ParquetOutput(input.parquet, inferred, { metadata: input.metadata, createdBy: createdBy(input.metadata) }),
-      rejected,
-      checkpoint: input.checkpoint,
+    const scratch = input.scratchDir ?? tmpdir();
+    work = await mkdtemp(join(scratch, 'etl-job-'));
+    const source = await stageSource(input.body, {
+      path: join(work, 'source'),
+      gzipByName: keyFormat.gzipByName,
+      maxTextBytes: input.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES,
+      ...(input.checkpoint ? { checkpoint: input.checkpoint } : {}),
     });
-    checkRejectedShare(rejected, recordsIn, input.maxRejectedShare);
-    await parquet.finish();
-    await rejected.finish();
-    return {
-      format,
-      compressed: body.compressed,
-      columns,
-      recordsIn,
-      recordsOut,
-      recordsRejected: rejected.count,
-      bytesIn: stored.bytes,
-      parquetBytes: parquet.bytesWritten,
-      rejectedBytes: rejected.bytesWritten,
-    };
+    if (source.blank) throw emptyFile(keyFormat);
+
+    const connection = await connect({
+      threads: input.threads ?? availableParallelism(),
+      memoryLimitMb: input.memoryLimitMb,
+      tempDirectory: join(scratch, 'etl-duckdb-spill'),
+    });
+    try {
+      const target: ParquetTarget = { path: join(work, 'output.parquet'), metadata: input.metadata, ...(input.checkpoint ? { checkpoint: input.checkpoint } : {}) };
+      const table =
+        keyFormat.format === 'jsonl'
+          ? await copyJsonLines(connection, source.path, join(work, 'objects.jsonl'), target)
+          : await copyDelimited(connection, source.path, keyFormat.delimiter, target);
+      const recordsIn = table.recordsOut + table.rejectedCount;
+      if (recordsIn === 0) throw emptyFile(keyFormat);
+      await checkRejectedShare(table, recordsIn, input.maxRejectedShare);
+      const columns = await parquetColumns(connection, target.path);
+      input.checkpoint?.();
+
+      for (const { line, reason, raw } of await table.rejections()) {
+        const drained = rejected.add(line, reason, raw);
+        if (drained) await drained;
+      }
+      await rejected.finish();
+      await pipeline(createReadStream(target.path, { highWaterMark: OUTPUT_CHUNK_BYTES }), input.parquet);
+      return {
+        format: table.format,
+        compressed: source.compressed,
+        columns,
+        recordsIn,
+        recordsOut: table.recordsOut,
+        recordsRejected: table.rejectedCount,
+        bytesIn: source.storedBytes,
+        parquetBytes: (await stat(target.path)).size,
+        rejectedBytes: rejected.bytesWritten,
+      };
+    } finally {
+      connection.closeSync();
+    }
   } catch (error) {
     rejected.abort();
     throw error;
   } finally {
     // a body that was not read to the end holds its connection open (no-op when it was)
     input.body.destroy();
+    if (work) await rm(work, { recursive: true, force: true });
   }
 }
 
-interface OpenedSource {
-  readonly format: SourceFormat;
-  process(sinks: RecordSinks): Promise<ProcessedRecords>;
+function emptyFile(keyFormat: KeyFormat): DataError {
+  return new DataError(
+    'EMPTY_FILE',
+    keyFormat.format === 'jsonl'
+      ? 'The file has no JSON lines: it is empty or blank. Upload a file with data.'
+      : 'The file has no data rows: it is empty, blank or only a header row. Upload a file with data.',
+  );
 }
 
-/** The format-specific reader, inference and row writer behind one interface (the record type stays inside). */
-async function openSource(text: AsyncIterable<string>, keyFormat: KeyFormat): Promise<OpenedSource> {
-  if (keyFormat.format === 'jsonl') {
-    const source: TabularSource<unknown> = {
-      batches: readJsonLines(text),
-      isSampleable: isJsonObject,
-      inferColumns: inferJsonColumns,
-      rowWriter: jsonRowWriter,
-    };
-    return { format: 'jsonl', process: (sinks) => processRecords(source, sinks) };
-  }
-  const table = await readCsvRows(text, keyFormat.delimiter);
-  const names = checkHeader(table.header, table.headerLine);
-  const source: TabularSource<string[]> = {
-    batches: table.batches,
-    isSampleable: (row) => row.length === names.length,
-    inferColumns: (sample) => inferTextColumns(names, sample),
-    rowWriter: textRowWriter,
-  };
-  return { format: table.dialect.delimiter === '\t' ? 'tsv' : 'csv', process: (sinks) => processRecords(source, sinks) };
-}
-
-function createdBy(metadata: Readonly<Record<string, string>>): string {
-  const version = metadata['etl_version'];
-  return version ? `analytics-etl ${version}` : 'analytics-etl';
-}
-
-function checkRejectedShare(rejected: RejectedOutput, recordsIn: number, maxShare: number): void {
-  const share = recordsIn === 0 ? 0 : rejected.count / recordsIn;
+async function checkRejectedShare(table: CopiedTable, recordsIn: number, maxShare: number): Promise<void> {
+  const share = table.rejectedCount / recordsIn;
   if (share <= maxShare) return;
+  const first = (await table.rejections())[0];
   const percent = (value: number): string => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
   throw new DataError(
     'TOO_MANY_REJECTED_ROWS',
-    `${rejected.count} of ${recordsIn} rows (${percent(share)}) do not fit the columns, above the limit of ` +
-      `${percent(maxShare)}; first: ${rejected.firstRejection}. Column types come from the first rows: fix the ` +
+    `${table.rejectedCount} of ${recordsIn} rows (${percent(share)}) do not fit the columns, above the limit of ` +
+      `${percent(maxShare)}; first: line ${first?.line}: ${first?.reason}. Column types come from the first rows: fix the ` +
       'rows, or make the first rows representative of the file.',
   );
 }

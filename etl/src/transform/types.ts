@@ -1,11 +1,9 @@
 import type { Readable, Writable } from 'node:stream';
 
-/** Column types of the Parquet output; the inference rule is documented in inferSchema.ts and docs/etl.md. */
-export type ColumnType = 'int64' | 'double' | 'boolean' | 'timestamp' | 'string';
-
+/** A column of the Parquet output with its DuckDB type (BIGINT, DOUBLE, BOOLEAN, TIMESTAMP WITH TIME ZONE, VARCHAR, STRUCT(...), ...). */
 export interface Column {
   readonly name: string;
-  readonly type: ColumnType;
+  readonly type: string;
 }
 
 export type SourceFormat = 'csv' | 'tsv' | 'jsonl';
@@ -28,13 +26,24 @@ export interface TransformInput {
   readonly maxRejectedShare: number;
   /** Called regularly while reading; it throws (OutOfTimeError) to stop a run that is out of time. */
   readonly checkpoint?: () => void;
+  /**
+   * Local directory for the job's files (the source text, the Parquet file, DuckDB's spill files), removed after the
+   * job, success or failure. @default os.tmpdir()
+   */
+  readonly scratchDir?: string;
+  /** Bound on the source text (after gunzip) staged in scratchDir: more is OBJECT_TOO_LARGE. @default 5 GiB */
+  readonly maxTextBytes?: number;
+  /** DuckDB's memory_limit in MiB. @default DuckDB's own: 80% of the machine's memory */
+  readonly memoryLimitMb?: number;
+  /** DuckDB's worker threads. @default os.availableParallelism() (the function's vCPUs) */
+  readonly threads?: number;
 }
 
 export interface TransformResult {
   readonly format: SourceFormat;
   readonly compressed: boolean;
   readonly columns: readonly Column[];
-  /** Data rows read (header excluded). */
+  /** Data rows read (header and blank lines excluded). */
   readonly recordsIn: number;
   readonly recordsOut: number;
   readonly recordsRejected: number;

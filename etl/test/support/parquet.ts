@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { gunzipSync } from 'node:zlib';
+import { decompress } from 'fzstd';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 
 export interface ParquetFile {
@@ -8,13 +8,17 @@ export interface ParquetFile {
   readonly metadata: Record<string, string | undefined>;
 }
 
+/** hyparquet reads SNAPPY by itself; the ETL writes ZSTD pages (DuckDB's COPY), inflated with fzstd. */
+export const PARQUET_DECOMPRESSORS = {
+  ZSTD: (input: Uint8Array, outputLength: number): Uint8Array => decompress(input, new Uint8Array(outputLength)),
+};
+
 /** Downloads a Parquet object and reads it back with hyparquet (an independent reader). */
 export async function readParquetObject(s3: S3Client, bucket: string, key: string): Promise<ParquetFile> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  // the ETL writes GZIP pages (src/transform/parquetOutput.ts); hyparquet reads only SNAPPY without a decompressor
-  const rows = await parquetReadObjects({ file, compressors: { GZIP: (input) => gunzipSync(input) } });
+  const rows = await parquetReadObjects({ file, compressors: PARQUET_DECOMPRESSORS });
   const metadata = Object.fromEntries((parquetMetadata(file).key_value_metadata ?? []).map(({ key: name, value }) => [name, value]));
   return { rows, metadata };
 }

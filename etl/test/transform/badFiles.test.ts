@@ -45,13 +45,6 @@ describe('transform: files that are bad as a whole (DataError)', () => {
       expect(failure.error.code).toBe('BINARY_CONTENT');
     });
 
-    it('refuses UTF-16 text (a common spreadsheet export) and says to convert it', async () => {
-      const utf16 = Buffer.from('\ufeffid,name\r\n1,Ann\r\n', 'utf16le');
-      const failure = await transformFailure('input/x/export.txt', bytesStream(utf16));
-
-      expect(failure.error.code).toBe('BINARY_CONTENT');
-      expect(failure.error.message).toContain('UTF-16');
-    });
 
     it('finds a NUL byte that arrives in a later chunk of the first 8 KB', async () => {
       const text = Buffer.from(manyRows(1000));
@@ -70,6 +63,18 @@ describe('transform: files that are bad as a whole (DataError)', () => {
   });
 
   describe('NOT_UTF8', () => {
+    // UTF-16 is text in another encoding, found by its byte-order mark (it was BINARY_CONTENT, by its NUL bytes, in 0.x)
+    it.each([
+      ['little-endian', Buffer.from('\ufeffid,name\r\n1,Ann\r\n', 'utf16le'), 'FFFE'],
+      ['big-endian', Buffer.from('\ufeffid,name\r\n1,Ann\r\n', 'utf16le').swap16(), 'FEFF'],
+    ])('refuses %s UTF-16 text (a common spreadsheet export) and says to convert it', async (order, utf16, bom) => {
+      const failure = await transformFailure('input/x/export.txt', bytesStream(utf16));
+
+      expect(failure.error.code).toBe('NOT_UTF8');
+      expect(failure.error.message).toContain(`UTF-16 text (${order} byte-order mark ${bom})`);
+      expect(failure.error.message).toContain('save it as UTF-8');
+    });
+
     // "Café" as Excel's plain "CSV" writes it: é is the single byte 0xE9
     const latin1 = Buffer.from('id,city\n1,Paris\n2,Café de Flore\n', 'latin1');
 
@@ -86,14 +91,15 @@ describe('transform: files that are bad as a whole (DataError)', () => {
       expect(failure.parquetEnded).toBe(false);
     });
 
-    it('finds an invalid byte far into the file, after row groups were written', async () => {
+    it('finds an invalid byte far into the file, before DuckDB writes anything', async () => {
       const text = Buffer.from(`${manyRows(60_000)}\n60000,na\xefve\n`, 'latin1');
       const offset = text.indexOf(0xef);
       const failure = await transformFailure('input/x/late.csv', bytesStream(text, 1000));
 
       expect(failure.error.code).toBe('NOT_UTF8');
       expect(failure.error.message).toContain(`byte 0xEF at offset ${offset}`);
-      expect(failure.parquetBytesWritten).toBeGreaterThan(0);
+      // the whole text is checked while it is staged, before DuckDB reads it
+      expect(failure.parquetBytesWritten).toBe(0);
       expect(failure.parquetEnded).toBe(false);
     });
 
@@ -140,14 +146,14 @@ describe('transform: files that are bad as a whole (DataError)', () => {
   });
 
   describe('BAD_GZIP', () => {
-    it('refuses a truncated gzip file, even after rows were already converted', async () => {
+    it('refuses a truncated gzip file (which the gzip reader of DuckDB would read as a shorter file)', async () => {
       const gzipped = gzipSync(manyRows(60_000));
       const failure = await transformFailure('input/x/cut.csv.gz', bytesStream(gzipped.subarray(0, gzipped.length - 100)));
 
       expect(failure.error.code).toBe('BAD_GZIP');
       expect(failure.error.message).toContain('truncated');
-      // a row group was already written, yet the partial Parquet file must never look finished
-      expect(failure.parquetBytesWritten).toBeGreaterThan(0);
+      // the gzip stream is checked to its end while it is staged, before DuckDB reads it
+      expect(failure.parquetBytesWritten).toBe(0);
       expect(failure.parquetEnded).toBe(false);
     });
 

@@ -1,8 +1,12 @@
-import { ROW_GROUP_ROWS } from '../../src/transform/parquetOutput';
+import { Readable, Writable } from 'node:stream';
+import { transform } from '../../src/transform/transform';
 import { bytesStream, ETL_VERSION, expectRows, fixtureStream, runTransform } from './runTransform';
 
+/** DuckDB's default ROW_GROUP_SIZE, which the COPY keeps. */
+const ROW_GROUP_ROWS = 122_880;
+
 describe('transform: the Parquet file', () => {
-  it('carries the key-value metadata it was given (etl_version, source key) and names the writer', async () => {
+  it('carries the key-value metadata it was given (etl_version, source key)', async () => {
     const key = 'input/sales/orders.csv';
     const run = await runTransform(key, fixtureStream('orders.csv'));
 
@@ -11,10 +15,17 @@ describe('transform: the Parquet file', () => {
     expect(run.parquet.subarray(-4).toString()).toBe('PAR1');
   });
 
-  it('compresses every page with GZIP (native zlib), a codec every Parquet reader has', async () => {
+  it('keeps metadata values byte for byte: quotes, backslashes and non-ASCII in a key', async () => {
+    const key = "input/Données clients/Q1 'final' \\ v2 名前.csv";
+    const run = await runTransform(key, bytesStream('id\n1\n'));
+
+    expect(run.metadata).toEqual({ etl_version: ETL_VERSION, source_key: key });
+  });
+
+  it('compresses every page with ZSTD', async () => {
     const run = await runTransform('input/sales/orders.csv', fixtureStream('orders.csv'));
 
-    expect(run.codecs).toEqual(['GZIP']);
+    expect(run.codecs).toEqual(['ZSTD']);
   });
 
   it('writes min, max and null count of each column chunk, in UTF-8 byte order for text (ASCII or not)', async () => {
@@ -30,7 +41,7 @@ describe('transform: the Parquet file', () => {
     ]);
   });
 
-  it(`flushes a row group every ${ROW_GROUP_ROWS} rows and keeps every row, in order`, async () => {
+  it(`writes row groups of ${ROW_GROUP_ROWS} rows and keeps every row, in order`, async () => {
     const rowCount = 2 * ROW_GROUP_ROWS + 1234;
     const lines = ['id,name,amount,at'];
     const expected: Record<string, unknown>[] = [];
@@ -46,39 +57,29 @@ describe('transform: the Parquet file', () => {
     expect(run.result).toMatchObject({ recordsIn: rowCount, recordsOut: rowCount, recordsRejected: 0 });
   });
 
-  it('keeps distinct text intact across row groups whose bytes share reused buffers (ASCII and not)', async () => {
-    const rowCount = 2 * ROW_GROUP_ROWS + 7;
-    const text = (id: number): string => `${id % 13 === 0 ? 'Größe ✓ ' : ''}note ${id} ${'x'.repeat(id % 61)}`;
-    const lines = ['id,note', ...Array.from({ length: rowCount }, (_, id) => `${id},${text(id)}`)];
-    const run = await runTransform('input/big/notes.csv', bytesStream(lines.join('\n')));
-
-    expect(run.rowGroupSizes).toEqual([ROW_GROUP_ROWS, ROW_GROUP_ROWS, 7]);
-    expectRows(
-      run.rows,
-      Array.from({ length: rowCount }, (_, id) => ({ id: BigInt(id), note: text(id) })),
-    );
-    // each chunk's bounds are its own values, not bytes a later row group wrote over: UTF-8 order, cut to 16 bytes
-    // (a cut max has its last byte raised, to stay an upper bound; the maxima here are ASCII and longer)
-    const bounds = [0, ROW_GROUP_ROWS, 2 * ROW_GROUP_ROWS].map((first, group) => {
-      const notes = Array.from({ length: run.rowGroupSizes[group]! }, (_, row) => Buffer.from(text(first + row)));
-      notes.sort(Buffer.compare);
-      const max = Buffer.from(notes.at(-1)!.subarray(0, 16));
-      max[15] = max[15]! + 1;
-      return [notes[0]!.subarray(0, 16).toString(), max.toString()];
+  it('streams the finished file into the output with backpressure (a slow consumer gets every byte, in order)', async () => {
+    const chunks: Buffer[] = [];
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        setImmediate(callback);
+      },
     });
-    expect(run.statistics.map((group) => [group['note']!.min, group['note']!.max])).toEqual(bounds);
-  });
+    const text = ['id,text', ...Array.from({ length: 20_000 }, (_, id) => `${id},${id.toString(36).repeat(20)}`)].join('\n');
+    const fast = await runTransform('input/big/text.csv', bytesStream(text));
+    const result = await transform({
+      key: 'input/big/text.csv',
+      body: Readable.from([Buffer.from(text)]),
+      parquet: slow,
+      openRejected: () => {
+        throw new Error('nothing is rejected');
+      },
+      metadata: { etl_version: ETL_VERSION, source_key: 'input/big/text.csv' },
+      maxRejectedShare: 0,
+    });
 
-  it('flushes a row group early when its text reaches 32 MB, so long values do not pile up in memory', async () => {
-    // 40 rows of 1 MB: the 32nd row reaches 32 MB of text
-    const value = 'abcdefgh'.repeat(128 * 1024);
-    const lines = ['id,text', ...Array.from({ length: 40 }, (_, id) => `${id},${value}`)];
-    const run = await runTransform('input/big/wide.csv', bytesStream(lines.join('\n')));
-
-    expect(run.rowGroupSizes).toEqual([32, 8]);
-    expectRows(
-      run.rows,
-      Array.from({ length: 40 }, (_, id) => ({ id: BigInt(id), text: value })),
-    );
+    expect(Buffer.concat(chunks).equals(fast.parquet)).toBe(true);
+    expect(result.parquetBytes).toBe(fast.parquet.length);
   });
 });

@@ -1,7 +1,5 @@
 import { DataError } from '../../src/errors';
-import { bytesStream, expectRows, fixtureStream, runTransform, transformFailure } from './runTransform';
-
-const RAGGED = (fields: number, columns: number): string => `the row has ${fields} field(s) but the header has ${columns} column(s)`;
+import { bytesStream, expectRows, fixtureStream, RAGGED, runTransform, transformFailure } from './runTransform';
 
 interface GeneratedCsv {
   readonly text: string;
@@ -54,37 +52,37 @@ describe('transform: rejected rows', () => {
     expect(run.result).toMatchObject({ recordsIn: 6, recordsOut: 3, recordsRejected: 3 });
   });
 
+  // DuckDB's sniffer cannot read a sample that holds a quote never closed: the file is then read with every column as
+  // text (documented in docs/etl.md), and the broken record is still rejected by the reader
   it('rejects a record whose quote is never closed, at the line it starts on, keeping the rows before it', async () => {
     const run = await runTransform('input/misc/unterminated-quote.csv', fixtureStream('unterminated-quote.csv'));
 
+    expect(run.result.columns.map(({ type }) => type)).toEqual(['VARCHAR', 'VARCHAR', 'VARCHAR']);
     expect(run.rows).toEqual([
-      { id: 1n, name: 'Ann', comment: 'ok' },
-      { id: 2n, name: 'Bob', comment: 'fine\nstill fine' },
+      { id: '1', name: 'Ann', comment: 'ok' },
+      { id: '2', name: 'Bob', comment: 'fine\nstill fine' },
     ]);
     expect(run.rejected).toEqual([
       {
         line: 5,
-        reason: expect.stringMatching(/^bad quoting \(Quoted field unterminated\).*; lines 5–6 were read as this one record$/),
-        raw: '3,Cy,"never closed\n4,Di,swallowed\n"',
+        reason: expect.stringMatching(/^unquoted value: Value with unterminated quote found\..*; lines 5–6 were read as this one record$/),
+        raw: '3,Cy,"never closed\n4,Di,swallowed\n',
       },
     ]);
   });
 
-  it('says which lines a quote closed too late swallowed, and reads on normally after it', async () => {
+  // DuckDB rejects the record with the stray character after its closing quote alone; papaparse read on to the next quote
+  it('rejects a record whose quote is closed too early, on its own line, and reads on normally after it', async () => {
     const text = 'id,name,n\n1,"Ann"x,1\n2,Bob,2\n3,"Cy",3\n4,Di,4\n5,"Ed",5\n';
     const run = await runTransform('input/misc/late-quote.csv', bytesStream(text));
 
     expect(run.rows).toEqual([
-      { id: 4n, name: 'Di', n: 4n },
-      { id: 5n, name: 'Ed', n: 5n },
+      { id: '2', name: 'Bob', n: '2' },
+      { id: '3', name: 'Cy', n: '3' },
+      { id: '4', name: 'Di', n: '4' },
+      { id: '5', name: 'Ed', n: '5' },
     ]);
-    expect(run.rejected).toEqual([
-      {
-        line: 2,
-        reason: expect.stringMatching(/^bad quoting \(Trailing quote on quoted field is malformed\).*; lines 2–4 were read as this one record$/),
-        raw: expect.stringContaining('2,Bob,2'),
-      },
-    ]);
+    expect(run.rejected).toEqual([{ line: 2, reason: expect.stringMatching(/^unquoted value: .*doubled\)$/), raw: '1,"Ann"x,1' }]);
   });
 
   it('counts a line break right before the late closing quote as a line of the record', async () => {
@@ -93,14 +91,14 @@ describe('transform: rejected rows', () => {
     expect(run.rejected).toEqual([
       { line: 2, reason: expect.stringMatching(/; lines 2–3 were read as this one record$/), raw: expect.stringContaining('note') },
     ]);
-    expect(run.rows).toEqual([{ id: 2n, name: 'Bob', note: 'ok' }]);
+    expect(run.rows).toEqual([{ id: '2', name: 'Bob', note: 'ok' }]);
   });
 
   it('does not mention other lines when the bad quote stays on its line', async () => {
     const run = await runTransform('input/misc/bad-quote.csv', bytesStream('id,name\n1,"Ann"x"\n2,Bob\n'), { maxRejectedShare: 1 });
 
     expect(run.rejected).toEqual([{ line: 2, reason: expect.not.stringContaining('lines'), raw: expect.any(String) }]);
-    expect(run.rows).toEqual([{ id: 2n, name: 'Bob' }]);
+    expect(run.rows).toEqual([{ id: '2', name: 'Bob' }]);
   });
 
   // Line numbers are counted per 64 KB batch; a batch with quoted line breaks takes a different path than one without.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { PARQUET_DECOMPRESSORS } from '../support/parquet';
 import { DataError } from '../../src/errors';
 import { transform } from '../../src/transform/transform';
 import type { Column, TransformResult } from '../../src/transform/types';
@@ -26,8 +27,10 @@ export const FIXTURE_KEYS = [
   ['bad-lines.jsonl', 'input/app/bad-lines.jsonl'],
 ] as const;
 
-/** hyparquet reads SNAPPY by itself; the transform writes GZIP pages (parquetOutput.ts), inflated with node:zlib. */
-export const PARQUET_DECOMPRESSORS = { GZIP: (input: Uint8Array): Uint8Array => gunzipSync(input) };
+/** DuckDB's reason for a record with the wrong number of fields. */
+export function RAGGED(fields: number, columns: number): string {
+  return `${fields > columns ? 'too many' : 'missing'} columns: Expected Number of Columns: ${columns} Found: ${fields}`;
+}
 
 export interface RejectedLine {
   readonly line: number;
@@ -41,7 +44,7 @@ export interface TransformRun {
   readonly parquet: Buffer;
   /** The Parquet file read back with hyparquet (an independent reader). */
   readonly rows: Record<string, unknown>[];
-  /** Column types as the Parquet schema declares them, mapped back to the ETL's type names. */
+  /** Top-level column types as the Parquet schema declares them, mapped back to DuckDB's type names. */
   readonly parquetColumns: { name: string; type: string }[];
   readonly metadata: Record<string, string | undefined>;
   readonly rowGroupSizes: number[];
@@ -149,7 +152,7 @@ export async function runTransform(key: string, body: Readable, options: RunOpti
     result,
     parquet: bytes,
     rows,
-    parquetColumns: footer.schema.slice(1).map((element) => ({ name: element.name, type: columnType(element) })),
+    parquetColumns: topLevel(footer.schema).map((element) => ({ name: element.name, type: columnType(element) })),
     metadata: Object.fromEntries((footer.key_value_metadata ?? []).map(({ key: name, value }) => [name, value])),
     rowGroupSizes: footer.row_groups.map((group) => Number(group.num_rows)),
     statistics: footer.row_groups.map((group) =>
@@ -216,6 +219,22 @@ function sameRow(actual: Record<string, unknown>, expected: Record<string, unkno
   });
 }
 
+/** The root's children, skipping the elements nested under them (schema is a depth-first list). */
+function topLevel(schema: ReturnType<typeof parquetMetadata>['schema']): ReturnType<typeof parquetMetadata>['schema'] {
+  const columns: ReturnType<typeof parquetMetadata>['schema'] = [];
+  let at = 1;
+  const skip = (index: number): number => {
+    let next = index + 1;
+    for (let child = 0; child < (schema[index]!.num_children ?? 0); child++) next = skip(next);
+    return next;
+  };
+  while (at < schema.length) {
+    columns.push(schema[at]!);
+    at = skip(at);
+  }
+  return columns;
+}
+
 function parseRejected(gzipped: Buffer): RejectedLine[] {
   const text = gunzipSync(gzipped).toString('utf8');
   expect(text.endsWith('\n')).toBe(true);
@@ -226,15 +245,19 @@ function parseRejected(gzipped: Buffer): RejectedLine[] {
 }
 
 function columnType(element: ReturnType<typeof parquetMetadata>['schema'][number]): string {
-  if (element.logical_type?.type === 'TIMESTAMP') return 'timestamp';
-  if (element.logical_type?.type === 'STRING') return 'string';
+  const logical = element.logical_type;
+  if (logical?.type === 'TIMESTAMP') return logical.isAdjustedToUTC ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP';
+  if (logical?.type === 'STRING' || element.converted_type === 'UTF8') return 'VARCHAR';
+  if (logical?.type === 'JSON' || element.converted_type === 'JSON') return 'JSON';
+  if (logical?.type === 'DATE' || element.converted_type === 'DATE') return 'DATE';
+  if (element.num_children) return 'nested';
   switch (element.type) {
     case 'INT64':
-      return 'int64';
+      return 'BIGINT';
     case 'DOUBLE':
-      return 'double';
+      return 'DOUBLE';
     case 'BOOLEAN':
-      return 'boolean';
+      return 'BOOLEAN';
     default:
       return `unexpected ${element.type}`;
   }

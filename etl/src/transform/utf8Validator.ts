@@ -1,54 +1,16 @@
 import { isUtf8 } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
 import { DataError } from '../errors';
 
-/** Text files have no NUL bytes; binary formats (xlsx, parquet, UTF-16 text) have them early on. */
-const BINARY_SNIFF_BYTES = 8192;
-const BYTE_ORDER_MARK = 0xfeff;
 const REPLACEMENT = 0xfffd;
 
 /** Bytes shown on each side of the first invalid byte in a NOT_UTF8 message. */
 const CONTEXT_BYTES = 24;
 
 /**
- * Decodes UTF-8 chunks to text (characters split across chunks are kept whole) and drops a leading BOM. Bytes that
- * are not UTF-8 fail the file (NOT_UTF8): decoding them would silently turn every "é" of a Latin-1 export into U+FFFD.
- */
-export async function* decodeText(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  const validator = new Utf8Validator();
-  let sniffed = 0;
-  let atStart = true;
-  for await (const chunk of chunks) {
-    if (sniffed < BINARY_SNIFF_BYTES) {
-      const nul = chunk.subarray(0, BINARY_SNIFF_BYTES - sniffed).indexOf(0);
-      if (nul !== -1) {
-        throw new DataError(
-          'BINARY_CONTENT',
-          `The content is binary, not text (NUL byte at offset ${sniffed + nul}). Expected UTF-8 CSV, TSV or ` +
-            'JSON Lines; export spreadsheets as CSV and convert UTF-16 text to UTF-8.',
-        );
-      }
-      sniffed += Math.min(chunk.length, BINARY_SNIFF_BYTES - sniffed);
-    }
-    validator.check(chunk);
-    let text = decoder.write(chunk);
-    if (atStart && text.length > 0) {
-      atStart = false;
-      if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
-    }
-    if (text.length > 0) yield text;
-  }
-  validator.end();
-  const rest = decoder.end();
-  if (rest.length > 0) yield atStart && rest.charCodeAt(0) === BYTE_ORDER_MARK ? rest.slice(1) : rest;
-}
-
-/**
  * Checks a byte stream chunk by chunk with node's own UTF-8 validator (`buffer.isUtf8`, simdutf: a few ms per 40 MB).
  * A character split across chunks is checked whole; one still unfinished at the end is invalid.
  */
-class Utf8Validator {
+export class Utf8Validator {
   /** Bytes of a character the last chunk ended in the middle of. */
   private pending: Buffer = Buffer.alloc(0);
   /** Offset in the text of `pending`'s first byte (or of the next chunk when there is none). */
