@@ -63,6 +63,12 @@ test.each<[string, (d: Definition) => void, RegExp]>([
   ['ETL memory below Lambda\'s minimum', (d) => (d.etl.memoryMb = 64), /: etl\.memoryMb: must be at least 128 \(MB, Lambda's minimum\)/],
   ['ETL memory above Lambda\'s maximum', (d) => (d.etl.memoryMb = 16_384), /: etl\.memoryMb: must be at most 10240/],
   ['bad ETL version pin', (d) => (d.etl.version = 'latest'), /: etl\.version: must be a semantic version/],
+  [
+    'largest file too large for the /tmp Lambda gives',
+    (d) => (d.etl.maxObjectMb = 1200),
+    /: etl\.maxObjectMb: 1200 MiB with parallelRecords 3 needs 11824 MiB of \/tmp, more than Lambda's 10240: lower maxObjectMb or parallelRecords/,
+  ],
+  ['more files at a time than a batch holds', (d) => (d.etl.parallelRecords = 11), /: etl\.parallelRecords: must be at most 10 \(files at a time\)/],
 ])('%s', (_label, mutate, message) => {
   const problems = problemsOf(mutate);
   expect(problems).toContainEqual(expect.stringMatching(message));

@@ -19,6 +19,17 @@ test("an environment's etl.memoryMb is its ETL Lambda's memory", () => {
   expect(synthesized.map((stack) => stack.one('aws_lambda_function').memory_size)).toEqual([2048, 2048, 2048]);
 });
 
+test("an environment's etl.maxObjectMb and etl.parallelRecords size the ETL Lambda's /tmp and reach its code", () => {
+  const dev = devDefinition();
+  dev.etl.maxObjectMb = 256;
+  dev.etl.parallelRecords = 2;
+  const functions = synthesizeStacks({ environmentsDir: writeEnvironments({ dev }) }).map((stack) => stack.one('aws_lambda_function'));
+
+  // 2 files × 3 copies × 256 MiB + 1,024 MiB of DuckDB spill
+  expect(functions.map((fn) => fn.ephemeral_storage)).toEqual(Array(3).fill({ size: 2560 }));
+  for (const fn of functions) expect(fn.environment.variables).toMatchObject({ MAX_OBJECT_BYTES: String(256 * 1024 ** 2), MAX_PARALLEL_RECORDS: '2' });
+});
+
 test('one stack per environment × region of the shipped environments', () => {
   expect(stacks.map((s) => s.name).sort()).toEqual(
     ['dev', 'prod', 'staging'].flatMap((env) => ['ap-southeast-1', 'eu-west-1', 'us-east-1'].map((r) => `${env}-${r}`)).sort(),
@@ -152,6 +163,13 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, s) => {
   describe('ETL Lambda', () => {
     test('name, runtime nodejs22.x, 1769 MB (one vCPU, the default), handler', () => {
       expect(fn()).toMatchObject({ function_name: `analytics-etl-${region}-${suffix}`, runtime: 'nodejs22.x', memory_size: 1769, handler: 'index.handler' });
+    });
+    test("/tmp for the default limits: 3 files × 3 copies × 1 GiB + 1 GiB of DuckDB spill = Lambda's most, 10,240 MiB", () => {
+      expect(fn().ephemeral_storage).toEqual({ size: 10_240 });
+      expect(fn().environment.variables).toMatchObject({ MAX_OBJECT_BYTES: String(1024 ** 3), MAX_PARALLEL_RECORDS: '3' });
+    });
+    test("the function's memory is not set as a variable: Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE (a reserved name) itself", () => {
+      expect(fn().environment.variables).not.toHaveProperty('AWS_LAMBDA_FUNCTION_MEMORY_SIZE');
     });
     test('in the private subnets', () => {
       expect(fn().vpc_config.subnet_ids.sort()).toEqual(Object.keys(s.resources('aws_subnet')).map((id) => `\${aws_subnet.${id}.id}`).sort());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DUCKDB_SPILL_MIB, ephemeralStorageMib, MAX_EPHEMERAL_STORAGE_MIB, STAGED_COPIES } from '../constructs/EtlFunction';
 import { overlaps, parseIpv4Cidr, vpcCidrProblem, type Ipv4Block } from './cidr';
 import { NAME_LIMITS, SUFFIX_PATTERN, regionalNames, type RegionalNames } from './names';
 import { KNOWN_REGIONS, availabilityZonesOf, isKnownRegion } from './regions';
@@ -77,6 +78,14 @@ export const environmentSchema = z
          * is ~150 MB whatever the file size, so more memory buys nothing else.
          */
         memoryMb: z.int().min(128, { error: 'must be at least 128 (MB, Lambda\'s minimum)' }).max(10_240, { error: 'must be at most 10240 (MB, Lambda\'s maximum)' }).default(1769),
+        /**
+         * Largest file the ETL takes, MiB of text after gunzip (MAX_OBJECT_BYTES). With parallelRecords it sizes the
+         * function's /tmp (formula at EtlFunctionProps.maxObjectBytes): the defaults, 3 files × 3 copies × 1,024 MiB +
+         * 1,024 MiB of DuckDB spill, fill Lambda's 10,240 MiB.
+         */
+        maxObjectMb: positiveInt('MiB of text').default(1024),
+        /** Files of one batch the ETL processes at the same time (MAX_PARALLEL_RECORDS). */
+        parallelRecords: positiveInt('files at a time', 10).default(3),
       })
       .strict(),
   })
@@ -93,6 +102,16 @@ export const environmentSchema = z
         code: 'custom',
         path: ['etl', 'maxConcurrency'],
         message: `${env.etl.maxConcurrency} exceeds reservedConcurrency ${env.etl.reservedConcurrency}; throttled receives would count toward the 3 deliveries before the DLQ`,
+      });
+    }
+    const storageMib = ephemeralStorageMib(env.etl.maxObjectMb * 1024 ** 2, env.etl.parallelRecords);
+    if (storageMib > MAX_EPHEMERAL_STORAGE_MIB) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['etl', 'maxObjectMb'],
+        message:
+          `${env.etl.maxObjectMb} MiB with parallelRecords ${env.etl.parallelRecords} needs ${storageMib} MiB of /tmp, more than Lambda's ` +
+          `${MAX_EPHEMERAL_STORAGE_MIB}: lower maxObjectMb or parallelRecords (each file stages up to ${STAGED_COPIES} copies of its text, plus ${DUCKDB_SPILL_MIB} MiB of DuckDB spill)`,
       });
     }
     checkRegions(env.regions, ctx);

@@ -30,8 +30,25 @@ export interface EtlFunctionProps {
   /** Concurrency the SQS poller may use; at most reservedConcurrency so no receive is throttled. */
   readonly maxConcurrency: number;
   readonly batchSize: number;
-  /** MB; also sets the CPU share (1,769 MB = one vCPU). */
+  /**
+   * MB; also sets the CPU share (1,769 MB = one vCPU). Lambda tells the code in AWS_LAMBDA_FUNCTION_MEMORY_SIZE (set
+   * by the service itself, a reserved name), from which the ETL sizes DuckDB's memory_limit.
+   */
   readonly memorySize: number;
+  /**
+   * Largest file the function takes, in bytes of text (after gunzip): MAX_OBJECT_BYTES; larger ones fail as
+   * OBJECT_TOO_LARGE. With parallelRecords it sizes the function's ephemeral storage (/tmp), where DuckDB works:
+   *
+   *   ephemeral storage (MiB) = parallelRecords × STAGED_COPIES × maxObjectBytes / 1 MiB + DUCKDB_SPILL_MIB
+   *
+   * Each job holds at most STAGED_COPIES times its text there at once — the staged source, its JSON Lines rewrite
+   * (JSON Lines only) and the Parquet file (zstd Parquet is smaller than its text: 0.29× on the bench CSV) — and DuckDB's
+   * spill files come on top (temp_directory, shared by the jobs). Lambda allows at most 10,240 MiB; the environment
+   * schema refuses limits that need more.
+   */
+  readonly maxObjectBytes: number;
+  /** Files of one batch processed at the same time (MAX_PARALLEL_RECORDS): each stages its own copies in /tmp. */
+  readonly parallelRecords: number;
   /** @default 30 */
   readonly logRetentionDays?: number;
   /**
@@ -43,6 +60,20 @@ export interface EtlFunctionProps {
 
 export const ETL_RUNTIME = 'nodejs22.x';
 export const ETL_HANDLER = 'index.handler';
+
+/** Copies of a job's text that can be in /tmp at once: the source, its JSON Lines rewrite, the Parquet file. */
+export const STAGED_COPIES = 3;
+/** Room for DuckDB's spill files: what its buffer pool cannot hold (a streaming COPY spills little; the reject tables may). */
+export const DUCKDB_SPILL_MIB = 1024;
+/** The most ephemeral storage Lambda gives a function, MiB (the least, 512, is below DUCKDB_SPILL_MIB alone). */
+export const MAX_EPHEMERAL_STORAGE_MIB = 10_240;
+
+const MIB = 1024 ** 2;
+
+/** The /tmp a function needs for these limits (formula at EtlFunctionProps.maxObjectBytes); may exceed what Lambda allows. */
+export function ephemeralStorageMib(maxObjectBytes: number, parallelRecords: number): number {
+  return Math.ceil((parallelRecords * STAGED_COPIES * maxObjectBytes) / MIB) + DUCKDB_SPILL_MIB;
+}
 
 /**
  * The ETL Lambda in the private subnets, its log group (created here so retention applies from the first line),
@@ -113,6 +144,7 @@ export class EtlFunction extends Construct {
       runtime: ETL_RUNTIME,
       handler: ETL_HANDLER,
       memorySize: props.memorySize,
+      ephemeralStorage: { size: ephemeralStorageMib(props.maxObjectBytes, props.parallelRecords) },
       timeout: props.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       filename: code.path,
@@ -123,6 +155,9 @@ export class EtlFunction extends Construct {
           JOB_TABLE_NAME: props.tableName,
           RAW_BUCKET_NAME: props.bucketName,
           ETL_VERSION: props.artifact.version,
+          // what the ephemeral storage is sized for, so the code and /tmp agree
+          MAX_OBJECT_BYTES: String(props.maxObjectBytes),
+          MAX_PARALLEL_RECORDS: String(props.parallelRecords),
           POWERTOOLS_SERVICE_NAME: 'analytics-etl',
           POWERTOOLS_METRICS_NAMESPACE: 'AnalyticsPlatform',
         },

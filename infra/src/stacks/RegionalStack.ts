@@ -124,6 +124,8 @@ export class RegionalStack extends TerraformStack {
       queueArn: queues.queue.arn,
       timeoutSeconds: env.etl.timeoutSeconds,
       memorySize: env.etl.memoryMb,
+      maxObjectBytes: env.etl.maxObjectMb * 1024 ** 2,
+      parallelRecords: env.etl.parallelRecords,
       reservedConcurrency: env.etl.reservedConcurrency,
       maxConcurrency: env.etl.maxConcurrency,
       batchSize: env.etl.batchSize,
