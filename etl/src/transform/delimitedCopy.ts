@@ -6,17 +6,22 @@ import { duckDbMessage, sqlIdentifier, sqlString } from './duckDb';
 import { copyToParquet, type ParquetTarget } from './parquetCopy';
 import { lineBreaks, linesAtOffsets } from './sourceLines';
 
+/** Longest record DuckDB reads (its default is 2 MB); a longer one is rejected (LINE SIZE OVER MAXIMUM). */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
 /**
- * Longest record DuckDB reads (its default is 2 MB); a longer one is rejected. DuckDB holds a record in memory, so this
- * is also what one record may cost.
+ * DuckDB's read buffer: it must hold the longest record. Its default is 16 × max_line_size (256 MiB here, 1 GiB for
+ * 64 MiB lines, which a 1 GB function's memory_limit refused); twice the longest record is enough.
  */
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+const BUFFER_BYTES = 2 * MAX_LINE_BYTES;
 const REJECT_ERRORS = 'etl_reject_errors';
 const REJECT_SCANS = 'etl_reject_scans';
 /** How DuckDB's messages for a failed cast begin. */
 const CONVERSION_FAILED = 'Conversion Error';
-/** DuckDB's words when its sniffer could not read the sample (e.g. a quote that is not closed in the first rows). */
-const SNIFF_FAILED = 'Error when sniffing file';
+/**
+ * DuckDB's words when its sniffer could not read the sample: a quote that is not closed in the first rows, or a record
+ * longer than max_line_size among them.
+ */
+const SNIFF_FAILED = /Error when sniffing file|Maximum line size of \d+ bytes exceeded/;
 
 /**
  * CSV, TSV and TXT through DuckDB's read_csv in one pass straight into the Parquet file: RFC 4180 quoting with the
@@ -24,7 +29,7 @@ const SNIFF_FAILED = 'Error when sniffing file';
  * types sniffed by DuckDB from the first 20,480 rows. Records that do not fit (wrong number of fields, a value that
  * does not convert to its column's type, a quote not closed) are stored by DuckDB (store_rejects) and come back here as
  * rejected records with their physical line. When the sniffer cannot read the sample at all (a quote not closed within
- * it), the file is read with every column as text and the broken record rejected.
+ * it, a record longer than MAX_LINE_BYTES), the file is read with every column as text and the broken record rejected.
  */
 export async function copyDelimited(
   connection: DuckDBConnection,
@@ -44,6 +49,7 @@ export async function copyDelimited(
       `escape='"'`,
       'header=true',
       `max_line_size=${MAX_LINE_BYTES}`,
+      `buffer_size=${BUFFER_BYTES}`,
       'store_rejects=true',
       `rejects_table='${rejectErrors(attempt)}'`,
       `rejects_scan='${REJECT_SCANS}_${attempt}'`,
@@ -113,7 +119,7 @@ async function sniffDelimiter(connection: DuckDBConnection, path: string): Promi
 }
 
 function sniffFailed(error: unknown): boolean {
-  return duckDbMessage(error).includes(SNIFF_FAILED);
+  return SNIFF_FAILED.test(duckDbMessage(error));
 }
 
 interface RejectRow {

@@ -8,8 +8,8 @@ import type { CopiedTable, Rejection } from './copiedTable';
 import { duckDbMessage, sqlString } from './duckDb';
 import { copyToParquet, type ParquetTarget } from './parquetCopy';
 
-/** Largest JSON line DuckDB reads (its default is 16 MB). */
-export const MAX_JSON_LINE_BYTES = 64 * 1024 * 1024;
+/** Largest JSON line DuckDB reads (its default, 16 MiB: the same bound as a CSV record). */
+const MAX_JSON_LINE_BYTES = 16 * 1024 * 1024;
 /** DuckDB's words for a file that is not all JSON objects. */
 const NOT_ALL_OBJECTS = /Malformed JSON|expected records|JSON transform error/;
 

@@ -62,6 +62,9 @@ export interface RunOptions {
   readonly maxRejectedShare?: number;
 }
 
+/** DuckDB's memory_limit in the tests: what a 1 GB function gets (60%, config.ts), so a buffer too large shows here. */
+const MEMORY_LIMIT_MB = 614;
+
 export interface TransformFailure {
   readonly error: DataError;
   /** transform ends its outputs on success only; a caller must never see a finished Parquet file of a failed run. */
@@ -125,6 +128,7 @@ function start(key: string, body: Readable, options: RunOptions): { sinks: Sinks
     },
     metadata: { etl_version: ETL_VERSION, source_key: key },
     maxRejectedShare: options.maxRejectedShare ?? 1,
+    memoryLimitMb: MEMORY_LIMIT_MB,
   });
   return { sinks, running };
 }
