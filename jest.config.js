@@ -14,4 +14,6 @@ module.exports = {
   // An external emulator (AWS_ENDPOINT_URL: LocalStack in Actions) is one account shared by every suite, and they deploy the
   // same dev names: there they run one at a time. Without it each suite starts a moto of its own.
   maxWorkers: process.env.AWS_ENDPOINT_URL ? 1 : 4,
+  // the terraform suites first: a fresh clone has no timings for jest to order by
+  testSequencer: '<rootDir>/jest.sequencer.js',
 };
