@@ -1,99 +1,100 @@
 /**
- * `npm run bench:etl`: throughput, memory and bundle measures of the ETL Lambda, all from one run.
+ * `npm run bench:etl`: CPU, memory, size and start-up of the ETL Lambda on DuckDB, all from one run.
  *
- * - Throughput on a ~120 MB synthetic CSV (syntheticCsv.ts) and its gzip: transform() exactly as processObject calls
- *   it (a file stream instead of the S3 body, a counting sink instead of the multipart upload), papaparse alone fed as
- *   readCsvRows feeds it, and a plain stream read. Target: transform ≥ 0.4× parse-only. The time the transform spends
- *   inside hyparquet-writer is measured too, and the bound it puts on that ratio printed.
+ * - On a ~120 MB synthetic CSV (syntheticCsv.ts) and its gzip, CPU time (user + system, every thread) next to wall
+ *   time: bare DuckDB COPY of the file to ZSTD Parquet (the peer: no checks), our transform() end to end exactly as
+ *   processObject calls it (a file stream instead of the S3 body, counting sinks instead of the uploads; staging,
+ *   checks, rejects, Parquet), and papaparse parse-only (ETL 0.2.0's anchor). Median of 3 fresh processes each.
+ *   Targets: transform ≥ 0.85× the COPY's speed (CPU), transform CPU ≤ 0.3× ETL 0.2.0's, Parquet ≤ 1.0× 0.2.0's.
  * - Peak RSS (maxRSS) of a transform of 100 MB and of 1 GB. Target: RSS(1 GB) ≤ 1.25× RSS(100 MB).
- * - The Lambda zip's size (target ≤ 300 KB) and the time to require() its index.js next to the same entry compiled
- *   with its packages left in node_modules (target ≤ 0.5×), median of fresh processes.
+ * - The Lambda zip (built as `npm run build:etl` builds it): size ≤ 30 MB (Lambda takes 50 MB zipped, 250 MB
+ *   unzipped); cold init, require() of its index.js + DuckDB instance and connection, median of fresh processes ≤ 150 ms.
  *
- * Every measure runs in a fresh node process on code bundled by esbuild (measureWorker.ts through the Lambda's own
- * bundle()), so neither tsx nor an earlier measure's heap or JIT state is in the numbers. Generated files go to the
- * OS temp dir and are deleted at the end. Missed targets print MISS but do not fail the run; errors do.
+ * Every measure runs in a fresh node process on code bundled by the Lambda's own bundle() (measureWorker.ts), placed
+ * in the unpacked zip so DuckDB's binding is the zip's; neither tsx nor an earlier measure is in the numbers. DuckDB
+ * runs as on the Lambda at 1,769 MB: one thread (one vCPU), memory_limit from the function's memory. Generated files
+ * go to the OS temp dir and are deleted at the end. Missed targets print MISS but do not fail the run; errors do.
  *
- * Knobs (env): BENCH_ETL_MB (throughput input, default 120), BENCH_ETL_RSS_MB (default "100,1000"),
- * BENCH_ETL_LOAD_RUNS (default 9).
+ * Knobs (env): BENCH_ETL_MB (CPU input, default 120), BENCH_ETL_RSS_MB (default "100,1000"), BENCH_ETL_RUNS (default 3),
+ * BENCH_ETL_INIT_RUNS (default 9).
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
-import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { buildEtl } from '../scripts/build';
 import { bundle } from '../scripts/bundle';
-import { cleanUpOnInterrupt, median, printTable } from './benchReport';
+import { cleanUpOnInterrupt, median, printTable, type Row } from './benchReport';
 import type { WorkerMode, WorkerResult } from './measureWorker';
 import { HEADER, writeSyntheticCsv } from './syntheticCsv';
 
 const run = promisify(execFile);
 
 const ETL_ROOT = path.resolve(__dirname, '..');
-const REPO_NODE_MODULES = path.resolve(ETL_ROOT, '..', 'node_modules');
-/** Decimal units throughout: MB = 10^6 bytes, KB = 10^3 bytes (as the build prints the zip in bytes). */
+/** Decimal units throughout: MB = 10^6 bytes (as the build prints the zip in bytes). */
 const MB = 1e6;
-const KB = 1e3;
 
-const THROUGHPUT_BYTES = Number(process.env.BENCH_ETL_MB ?? 120) * MB;
+const CPU_INPUT_BYTES = Number(process.env.BENCH_ETL_MB ?? 120) * MB;
 const [RSS_SMALL_BYTES, RSS_LARGE_BYTES] = (process.env.BENCH_ETL_RSS_MB ?? '100,1000').split(',').map((mb) => Number(mb) * MB) as [number, number];
-const LOAD_RUNS = Number(process.env.BENCH_ETL_LOAD_RUNS ?? 9);
-/** Runs of the quick measures (read, parse-only); the median counts. Transforms run once: ~10 s each is stable. */
-const QUICK_RUNS = 3;
+const RUNS = Number(process.env.BENCH_ETL_RUNS ?? 3);
+const INIT_RUNS = Number(process.env.BENCH_ETL_INIT_RUNS ?? 9);
+
+/**
+ * ETL 0.2.0 (papaparse + own type inference + hyparquet-writer, GZIP level 1) on the same 120 MB file, measured once
+ * on 2026-12-03 at 15:3x UTC on this 2-core machine from a checkout of b269912 (ETL 0.3.0, whose transform is 0.2.0's:
+ * `git worktree add /tmp/etl-old b269912`), with that checkout's measureWorker plus process.cpuUsage() around the
+ * transform, in fresh processes: CPU 6.02 / 6.03 / 6.92 s and 6.87 / 6.37 / 6.04 s in two rounds (load average 6.3
+ * and 3.8), wall 5.3–8.9 s; Parquet 34,542,569 bytes every time. The lowest median of the two rounds counts, which
+ * makes the ratio harder to meet, not easier. (The issue's 4.37 s was a quieter machine; see docs/benchmarks.md.)
+ */
+export const ETL_0_2_0 = { cpuSeconds: 6.03, parquetBytes: 34_542_569 } as const;
 
 const TARGETS = {
-  transformVsParse: 0.4,
+  transformVsCopy: 0.85,
+  cpuVs020: 0.3,
   rssGrowth: 1.25,
-  zipBytes: 300 * KB,
-  loadRatio: 0.5,
+  outputVs020: 1.0,
+  zipBytes: 30 * MB,
+  coldInitMs: 150,
 };
 
-// Plain CommonJS: times require() of one file in a fresh process, nothing else.
-const LOADER = `
-const file = process.argv[1];
-const started = process.hrtime.bigint();
-require(file);
-const ms = Number(process.hrtime.bigint() - started) / 1e6;
-process.stdout.write(JSON.stringify({ ms }) + '\\n');
-`;
+/** What Lambda accepts for a zip uploaded directly (terraform `filename`), and unzipped. */
+const LAMBDA_ZIP_LIMIT_BYTES = 50 * 1024 ** 2;
+const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 ** 2;
 
 const log = (message: string): void => {
   process.stderr.write(`[bench:etl] ${message}\n`);
 };
 
-async function runNode(args: readonly string[]): Promise<string> {
+async function measure(worker: string, mode: WorkerMode, file: string, scratchDir: string): Promise<WorkerResult> {
   try {
-    const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
-    return stdout;
+    const { stdout } = await run(process.execPath, [worker, mode, file, scratchDir], { maxBuffer: 16 * 1024 * 1024 });
+    const line = stdout.trim().split('\n').pop();
+    if (!line) throw new Error(`measureWorker ${mode} printed nothing`);
+    return JSON.parse(line) as WorkerResult;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr;
-    throw new Error(`node ${args.slice(0, 3).join(' ')} failed: ${stderr || (error as Error).message}`);
+    throw new Error(`measureWorker ${mode} ${file} failed: ${stderr || (error as Error).message}`);
   }
 }
 
-async function measure(worker: string, mode: WorkerMode, file: string): Promise<WorkerResult> {
-  const stdout = await runNode([worker, mode, file]);
-  const line = stdout.trim().split('\n').pop();
-  if (!line) throw new Error(`measureWorker ${mode} printed nothing`);
-  return JSON.parse(line) as WorkerResult;
-}
-
-async function measureMedian(worker: string, mode: WorkerMode, file: string, runs: number): Promise<WorkerResult> {
+/** The median run by CPU time, with its wall time and the rest of that same run. */
+async function measureMedian(worker: string, mode: WorkerMode, file: string, scratchDir: string, runs = RUNS): Promise<WorkerResult & { cpuRuns: number[] }> {
   const results: WorkerResult[] = [];
-  for (let index = 0; index < runs; index++) results.push(await measure(worker, mode, file));
-  const ms = median(results.map((result) => result.ms));
-  return { ...results[0]!, ms };
+  for (let index = 0; index < runs; index++) results.push(await measure(worker, mode, file, scratchDir));
+  const middle = median(results.map((result) => result.cpuMs));
+  const chosen = results.find((result) => result.cpuMs === middle) ?? results[0]!;
+  return { ...chosen, cpuMs: middle, ms: median(results.map((result) => result.ms)), cpuRuns: results.map((result) => result.cpuMs) };
 }
 
-async function generateCsv(file: string, bytes: number): Promise<{ bytes: number; rows: number; ms: number }> {
-  const started = Date.now();
+async function generateCsv(file: string, bytes: number): Promise<{ bytes: number; rows: number }> {
   const rows = writeSyntheticCsv(file, bytes);
-  return { bytes: (await stat(file)).size, rows, ms: Date.now() - started };
+  return { bytes: (await stat(file)).size, rows };
 }
 
 async function gzipFile(source: string, target: string): Promise<number> {
@@ -101,72 +102,40 @@ async function gzipFile(source: string, target: string): Promise<number> {
   return (await stat(target)).size;
 }
 
-/** The worker through the Lambda's bundle(): same esbuild settings and dependency resolution as the zip's code. */
-async function bundleWorker(workDir: string): Promise<string> {
-  const file = path.join(workDir, 'measureWorker.js');
-  await writeFile(file, (await bundle(path.relative(ETL_ROOT, path.join(__dirname, 'measureWorker.ts')), ETL_ROOT)).code);
-  return file;
-}
-
-interface LoadSetup {
+interface Task {
   readonly zipFile: string;
   readonly zipBytes: number;
-  readonly bundled: string;
-  readonly unbundled: string;
+  readonly unzippedBytes: number;
+  readonly indexJs: string;
+  readonly worker: string;
 }
 
 /**
- * The Lambda zip (buildEtl, as `npm run build:etl`, into the temp dir) with its index.js unpacked next to no
- * node_modules, and src/index.ts compiled with every package left external, next to a node_modules link to the
- * checkout's: what a zip of index.js + node_modules would load.
+ * The Lambda zip (buildEtl, as `npm run build:etl`, into the temp dir) unpacked as Lambda unpacks it, with the worker
+ * bundled beside its index.js: the worker's DuckDB then loads the zip's binding.
  */
-async function prepareLoad(workDir: string): Promise<LoadSetup> {
+async function prepareTask(workDir: string): Promise<Task> {
   const zipDir = path.join(workDir, 'zip');
   const manifest = await buildEtl({ outDir: zipDir });
-  const code = unzipSync(await readFile(path.join(zipDir, manifest.file)))['index.js'];
-  if (!code) throw new Error(`index.js missing from ${manifest.file}`);
-  const bundled = path.join(workDir, 'bundled', 'index.js');
-  await mkdir(path.dirname(bundled));
-  await writeFile(bundled, code);
-
-  const unbundled = path.join(workDir, 'unbundled', 'index.js');
-  await mkdir(path.dirname(unbundled));
-  await build({
-    absWorkingDir: ETL_ROOT,
-    entryPoints: ['src/index.ts'],
-    outfile: unbundled,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-  await symlink(REPO_NODE_MODULES, path.join(path.dirname(unbundled), 'node_modules'), 'dir');
-  return { zipFile: manifest.file, zipBytes: manifest.bytes, bundled, unbundled };
-}
-
-async function timeLoads(setup: LoadSetup): Promise<{ bundled: number[]; unbundled: number[] }> {
-  const times = { bundled: [] as number[], unbundled: [] as number[] };
-  const loadOnce = async (file: string): Promise<number> => (JSON.parse(await runNode(['-e', LOADER, file])) as { ms: number }).ms;
-  // one unrecorded load each first: the files (and node_modules) into the page cache
-  await loadOnce(setup.bundled);
-  await loadOnce(setup.unbundled);
-  for (let index = 0; index < LOAD_RUNS; index++) {
-    // alternating, so both see the same machine state
-    times.bundled.push(await loadOnce(setup.bundled));
-    times.unbundled.push(await loadOnce(setup.unbundled));
+  const taskDir = path.join(workDir, 'task');
+  let unzippedBytes = 0;
+  for (const [name, bytes] of Object.entries(unzipSync(await readFile(path.join(zipDir, manifest.file))))) {
+    await mkdir(path.dirname(path.join(taskDir, name)), { recursive: true });
+    await writeFile(path.join(taskDir, name), bytes);
+    unzippedBytes += bytes.byteLength;
   }
-  return times;
+  const worker = path.join(taskDir, 'measureWorker.js');
+  await writeFile(worker, (await bundle(path.relative(ETL_ROOT, path.join(__dirname, 'measureWorker.ts')), ETL_ROOT)).code);
+  return { zipFile: manifest.file, zipBytes: manifest.bytes, unzippedBytes, indexJs: path.join(taskDir, 'index.js'), worker };
 }
 
 // ---- report ----
 
-const mbps = (bytes: number, ms: number): number => bytes / MB / (ms / 1000);
 const fixed = (value: number, digits: number): string => value.toFixed(digits);
 const mb = (bytes: number): string => `${fixed(bytes / MB, 1)} MB`;
+const seconds = (ms: number): string => `${fixed(ms / 1000, 2)} s`;
+const sizeLabel = (bytes: number): string => (bytes >= 1e9 ? `${fixed(bytes / 1e9, 2)} GB` : mb(bytes));
+const target = (measure: string, value: number, unit: string, bound: string, pass: boolean): Row => ({ measure, value: `${fixed(value, unit === 'x' ? 2 : 1)}${unit}`, target: bound, pass });
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -176,25 +145,30 @@ async function main(): Promise<void> {
   cleanUpOnInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
   try {
     log(`work dir ${workDir}`);
-    log('bundling the worker and building the Lambda zip');
-    const worker = await bundleWorker(workDir);
-    const load = await prepareLoad(workDir);
+    log('building the Lambda zip and bundling the worker into it');
+    const task = await prepareTask(workDir);
+    const scratch = path.join(workDir, 'scratch');
+    await mkdir(scratch);
 
-    log(`timing require() of the bundle and of the unbundled entry, ${LOAD_RUNS} runs each`);
-    const loads = await timeLoads(load);
+    log(`cold init: require() of index.js + DuckDB instance, ${INIT_RUNS} fresh processes after one to warm the page cache`);
+    await measure(task.worker, 'init', task.indexJs, scratch);
+    const inits: WorkerResult[] = [];
+    for (let index = 0; index < INIT_RUNS; index++) inits.push(await measure(task.worker, 'init', task.indexJs, scratch));
+    const initMs = median(inits.map((init) => init.loadMs! + init.instanceMs!));
 
     const csv = path.join(workDir, 'events.csv');
     const gz = `${csv}.gz`;
-    log(`generating ${mb(THROUGHPUT_BYTES)} of CSV and its gzip`);
-    const input = await generateCsv(csv, THROUGHPUT_BYTES);
+    log(`generating ${mb(CPU_INPUT_BYTES)} of CSV and its gzip`);
+    const input = await generateCsv(csv, CPU_INPUT_BYTES);
     const gzBytes = await gzipFile(csv, gz);
 
-    log('measuring raw read, parse-only, transform, transform of the gzip');
-    const read = await measureMedian(worker, 'read', csv, QUICK_RUNS);
-    const parse = await measureMedian(worker, 'parse', csv, QUICK_RUNS);
-    const transformed = await measure(worker, 'transform', csv);
-    const transformedGz = await measure(worker, 'transform', gz);
-    for (const result of [parse, transformed, transformedGz]) {
+    log(`papaparse parse-only, DuckDB COPY and transform of the CSV and of its gzip, ${RUNS} runs each`);
+    const parse = await measureMedian(task.worker, 'parse', csv, scratch);
+    const copy = await measureMedian(task.worker, 'copy', csv, scratch);
+    const transformed = await measureMedian(task.worker, 'transform', csv, scratch);
+    const copyGz = await measureMedian(task.worker, 'copy', gz, scratch);
+    const transformedGz = await measureMedian(task.worker, 'transform', gz, scratch);
+    for (const result of [parse, copy, transformed, copyGz, transformedGz]) {
       if (result.rows !== input.rows) throw new Error(`${result.mode} saw ${result.rows} rows, the generator wrote ${input.rows}`);
     }
     await rm(csv);
@@ -205,108 +179,67 @@ async function main(): Promise<void> {
       const file = path.join(workDir, `rss-${bytes / MB}mb.csv`);
       log(`peak RSS: generating ${mb(bytes)} and transforming it in a fresh process`);
       const generated = await generateCsv(file, bytes);
-      const result = await measure(worker, 'transform', file);
+      const result = await measure(task.worker, 'transform', file, scratch);
       if (result.rows !== generated.rows) throw new Error(`transform saw ${result.rows} rows, the generator wrote ${generated.rows}`);
       rss.push({ bytes: generated.bytes, result });
       await rm(file);
     }
-
-    const readMbps = mbps(input.bytes, read.ms);
-    const parseMbps = mbps(input.bytes, parse.ms);
-    const transformMbps = mbps(input.bytes, transformed.ms);
-    const transformGzMbps = mbps(input.bytes, transformedGz.ms);
-    // a transform parses and writes Parquet one after the other: even if reading and typing took no time at all,
-    // transform / parse-only could not exceed this
-    const writerBound = parse.ms / (parse.ms + transformed.parquetWriterMs);
     const [small, large] = rss as [(typeof rss)[0], (typeof rss)[0]];
+
+    const cpuRow = (measure: string, result: WorkerResult & { cpuRuns: number[] }, output?: number): Row => ({
+      measure,
+      value: `${seconds(result.cpuMs)} CPU, ${seconds(result.ms)} wall, ${fixed(input.bytes / MB / (result.cpuMs / 1000), 0)} MB/CPU-s${output === undefined ? '' : `, ${mb(output)} out`}`,
+    });
+    const copyRatio = copy.cpuMs / transformed.cpuMs;
+    const cpuVs020 = transformed.cpuMs / 1000 / ETL_0_2_0.cpuSeconds;
     const rssRatio = large.result.maxRssBytes / small.result.maxRssBytes;
-    const loadBundled = median(loads.bundled);
-    const loadUnbundled = median(loads.unbundled);
-    const loadRatio = loadBundled / loadUnbundled;
-    const sizeLabel = (bytes: number): string => (bytes >= 1e9 ? `${fixed(bytes / 1e9, 2)} GB` : mb(bytes));
+    const outputVs020 = transformed.parquetBytes / ETL_0_2_0.parquetBytes;
 
     console.log('');
-    console.log(`ETL benchmark, node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; MB = 10^6 bytes, KB = 10^3 bytes`);
+    console.log(`ETL benchmark, node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; MB = 10^6 bytes`);
     console.log(
-      `throughput input: ${mb(input.bytes)} CSV (${HEADER}), ${input.rows.toLocaleString('en-US')} rows; ` +
-        `gzip ${mb(gzBytes)}; parquet ${mb(transformed.parquetBytes)}`,
+      `input: ${mb(input.bytes)} CSV (${HEADER}), ${input.rows.toLocaleString('en-US')} rows; gzip ${mb(gzBytes)}. ` +
+        `CPU = user + system of the whole process (all threads), median of ${RUNS} fresh processes; DuckDB with 1 thread`,
     );
-    console.log(`MB/s are of the CSV text (for the .gz: its decompressed content); read and parse-only: median of ${QUICK_RUNS}`);
     console.log('');
     printTable([
-      { measure: 'raw read (fs stream to the end)', value: `${fixed(readMbps, 1)} MB/s` },
-      { measure: 'papaparse parse-only (readCsvRows settings)', value: `${fixed(parseMbps, 1)} MB/s` },
-      { measure: 'transform CSV -> Parquet', value: `${fixed(transformMbps, 1)} MB/s` },
+      cpuRow('papaparse parse-only (ETL 0.2.0 anchor)', parse),
+      cpuRow('DuckDB COPY CSV -> Parquet zstd (peer)', copy, copy.parquetBytes),
+      cpuRow('transform CSV -> Parquet (ours, end to end)', transformed, transformed.parquetBytes),
+      cpuRow('DuckDB COPY CSV.gz -> Parquet', copyGz, copyGz.parquetBytes),
+      cpuRow('transform CSV.gz -> Parquet', transformedGz, transformedGz.parquetBytes),
+      { measure: '  transform.gz / DuckDB COPY .gz (CPU)', value: `${fixed(copyGz.cpuMs / transformedGz.cpuMs, 2)}x` },
+      { measure: '  parse-only / transform (CPU)', value: `${fixed(parse.cpuMs / transformed.cpuMs, 2)}x` },
+      { measure: 'ETL 0.2.0 transform (recorded, see ETL_0_2_0)', value: `${fixed(ETL_0_2_0.cpuSeconds, 2)} s CPU, ${mb(ETL_0_2_0.parquetBytes)} out` },
+      { measure: `peak RSS, transform of ${sizeLabel(small.bytes)}`, value: `${mb(small.result.maxRssBytes)} (${seconds(small.result.cpuMs)} CPU)` },
+      { measure: `peak RSS, transform of ${sizeLabel(large.bytes)}`, value: `${mb(large.result.maxRssBytes)} (${seconds(large.result.cpuMs)} CPU)` },
       {
-        measure: '  transform / parse-only',
-        value: `${fixed(transformMbps / parseMbps, 3)}x`,
-        target: `>= ${TARGETS.transformVsParse}x`,
-        pass: transformMbps / parseMbps >= TARGETS.transformVsParse,
+        measure: `Lambda zip ${task.zipFile}`,
+        value: `${task.zipBytes} B zipped, ${mb(task.unzippedBytes)} unzipped`,
+        target: `Lambda: ${LAMBDA_ZIP_LIMIT_BYTES / 1024 ** 2} MiB / ${LAMBDA_UNZIPPED_LIMIT_BYTES / 1024 ** 2} MiB`,
+        pass: task.zipBytes <= LAMBDA_ZIP_LIMIT_BYTES && task.unzippedBytes <= LAMBDA_UNZIPPED_LIMIT_BYTES,
       },
-      {
-        measure: '  of which inside hyparquet-writer',
-        value: `${fixed(transformed.parquetWriterMs / 1000, 2)} s (${fixed((100 * transformed.parquetWriterMs) / transformed.ms, 0)}%)`,
-      },
-      { measure: '  bound: parse / (parse + hyparquet-writer)', value: `${fixed(writerBound, 3)}x` },
-      { measure: '  transform / raw read', value: `${fixed(transformMbps / readMbps, 3)}x` },
-      { measure: '  parse-only / raw read', value: `${fixed(parseMbps / readMbps, 3)}x` },
-      {
-        measure: 'transform CSV.gz -> Parquet',
-        value: `${fixed(transformGzMbps, 1)} MB/s`,
-      },
-      { measure: '  (stored gzip bytes)', value: `${fixed(mbps(gzBytes, transformedGz.ms), 1)} MB/s` },
-      { measure: '  transform.gz / parse-only', value: `${fixed(transformGzMbps / parseMbps, 3)}x` },
-      { measure: '  transform.gz / transform', value: `${fixed(transformGzMbps / transformMbps, 3)}x` },
-      {
-        measure: `peak RSS, transform of ${sizeLabel(small.bytes)}`,
-        value: mb(small.result.maxRssBytes),
-      },
-      {
-        measure: `peak RSS, transform of ${sizeLabel(large.bytes)}`,
-        value: mb(large.result.maxRssBytes),
-      },
-      {
-        measure: `  RSS(${sizeLabel(large.bytes)}) / RSS(${sizeLabel(small.bytes)})`,
-        value: `${fixed(rssRatio, 3)}x`,
-        target: `<= ${TARGETS.rssGrowth}x`,
-        pass: rssRatio <= TARGETS.rssGrowth,
-      },
-      {
-        measure: `Lambda zip ${load.zipFile}`,
-        value: `${fixed(load.zipBytes / KB, 2)} KB (${load.zipBytes} B)`,
-        target: `<= ${TARGETS.zipBytes / KB} KB`,
-        pass: load.zipBytes <= TARGETS.zipBytes,
-      },
-      { measure: `require() bundled index.js, median of ${LOAD_RUNS}`, value: `${fixed(loadBundled, 1)} ms` },
-      { measure: `require() unbundled, from node_modules`, value: `${fixed(loadUnbundled, 1)} ms` },
-      {
-        measure: '  bundled / unbundled',
-        value: `${fixed(loadRatio, 3)}x`,
-        target: `<= ${TARGETS.loadRatio}x`,
-        pass: loadRatio <= TARGETS.loadRatio,
-      },
+      { measure: `cold init: require() of index.js, median of ${INIT_RUNS}`, value: `${fixed(median(inits.map((init) => init.loadMs!)), 1)} ms` },
+      { measure: '  then DuckDB instance + connection', value: `${fixed(median(inits.map((init) => init.instanceMs!)), 1)} ms` },
     ]);
     console.log('');
+    const targets = [
+      target('transform / DuckDB COPY (CPU)', copyRatio, 'x', `>= ${TARGETS.transformVsCopy}x`, copyRatio >= TARGETS.transformVsCopy),
+      target('transform CPU / ETL 0.2.0', cpuVs020, 'x', `<= ${TARGETS.cpuVs020}x`, cpuVs020 <= TARGETS.cpuVs020),
+      target(`peak RSS ${sizeLabel(large.bytes)} / ${sizeLabel(small.bytes)}`, rssRatio, 'x', `<= ${TARGETS.rssGrowth}x`, rssRatio <= TARGETS.rssGrowth),
+      target('output size / ETL 0.2.0', outputVs020, 'x', `<= ${TARGETS.outputVs020}x`, outputVs020 <= TARGETS.outputVs020),
+      target('zip', task.zipBytes / MB, ' MB', `<= ${TARGETS.zipBytes / MB} MB`, task.zipBytes <= TARGETS.zipBytes),
+      target('cold init (load + instance)', initMs, ' ms', `<= ${TARGETS.coldInitMs} ms`, initMs <= TARGETS.coldInitMs),
+    ];
+    printTable(targets);
+    console.log('');
     console.log(
-      `transforms: ${fixed(transformed.ms / 1000, 1)} s (CSV), ${fixed(transformedGz.ms / 1000, 1)} s (gzip), ` +
-        `${fixed(small.result.ms / 1000, 1)} s and ${fixed(large.result.ms / 1000, 1)} s (RSS runs: ` +
-        `${fixed(mbps(small.bytes, small.result.ms), 1)} and ${fixed(mbps(large.bytes, large.result.ms), 1)} MB/s)`,
+      `CPU runs (s): COPY [${copy.cpuRuns.map((ms) => fixed(ms / 1000, 2)).join(', ')}], transform [${transformed.cpuRuns.map((ms) => fixed(ms / 1000, 2)).join(', ')}], ` +
+        `parse-only [${parse.cpuRuns.map((ms) => fixed(ms / 1000, 2)).join(', ')}]`,
     );
-    console.log(
-      `hyparquet-writer: time inside ParquetWriter write() + finish() during the CSV transform (row-group encoding, ` +
-        `GZIP pages, footer); the bound is what transform / parse-only would be if everything else took no time`,
-    );
-    console.log(
-      `load times (ms): bundled [${loads.bundled.map((ms) => fixed(ms, 0)).join(', ')}], ` +
-        `unbundled [${loads.unbundled.map((ms) => fixed(ms, 0)).join(', ')}]`,
-    );
-    const missed = [
-      transformMbps / parseMbps >= TARGETS.transformVsParse ? undefined : 'transform/parse-only',
-      rssRatio <= TARGETS.rssGrowth ? undefined : 'RSS growth',
-      load.zipBytes <= TARGETS.zipBytes ? undefined : 'zip size',
-      loadRatio <= TARGETS.loadRatio ? undefined : 'load time',
-    ].filter((name) => name !== undefined);
-    console.log(missed.length === 0 ? 'all targets PASS' : `MISS: ${missed.join(', ')} (${4 - missed.length} of 4 targets pass)`);
+    console.log(`cold init runs (ms): [${inits.map((init) => fixed(init.loadMs! + init.instanceMs!, 0)).join(', ')}]`);
+    const passed = targets.filter((row) => row.pass).length;
+    console.log(passed === targets.length ? 'all targets PASS' : `MISS: ${targets.filter((row) => !row.pass).map((row) => row.measure).join(', ')} (${passed} of ${targets.length} targets pass)`);
     console.log(
       `total ${fixed((Date.now() - started) / 1000, 0)} s; load average (1 min) ${fixed(loadAtStart, 2)} at the start, ` +
         `${fixed(loadavg()[0]!, 2)} at the end on ${cpus().length} CPUs (above that, other processes skew the numbers)`,

@@ -1,42 +1,54 @@
 /**
- * One measurement of `npm run bench:etl`, run in a fresh node process (etlBenchmark.ts bundles this file with esbuild
- * first, so neither tsx nor another measurement's heap is in the numbers):
+ * One measurement of `npm run bench:etl`, run in a fresh node process (etlBenchmark.ts bundles this file with the
+ * Lambda's own bundle() and puts it beside the unpacked zip's index.js, so DuckDB's binding is the zip's):
  *
- *   node measureWorker.js <mode> <file>     mode: transform | parse | read
+ *   node measureWorker.js <mode> <file> <scratchDir>     mode: copy | transform | parse | init
  *
  * Prints one JSON line (WorkerResult). Exits non-zero when the measured code throws.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ParquetWriter } from 'hyparquet-writer';
+import { DuckDBInstance } from '@duckdb/node-api';
 import Papa from 'papaparse';
+import { readConfig } from '../src/config';
 import { checkDeadline } from '../src/deadline';
-import { sniffDialect } from '../src/transform/readCsvRows';
 import { transform } from '../src/transform/transform';
 
-export type WorkerMode = 'transform' | 'parse' | 'read';
+export type WorkerMode = 'copy' | 'transform' | 'parse' | 'init';
 
 export interface WorkerResult {
   readonly mode: WorkerMode;
-  /** Bytes read from the file as stored (compressed size for .gz). */
-  readonly storedBytes: number;
+  /** Wall time of the measured work. */
   readonly ms: number;
-  /** Data rows (transform and parse; 0 for read). */
+  /** CPU time of the measured work: user + system of the whole process, every thread (DuckDB's included). */
+  readonly cpuMs: number;
+  /** Data rows (copy, transform, parse); 0 for init. */
   readonly rows: number;
   readonly parquetBytes: number;
   /** process.resourceUsage().maxRSS at the end, in bytes. */
   readonly maxRssBytes: number;
-  /** Time inside hyparquet-writer's ParquetWriter (row-group encoding with its GZIP pages, the footer); 0 unless transform. */
-  readonly parquetWriterMs: number;
+  /** init only: require() of the Lambda's index.js, and DuckDB's instance + connection after it. */
+  readonly loadMs?: number;
+  readonly instanceMs?: number;
 }
 
-/** What a runner measures; main() adds the mode, the time and the process-wide numbers. */
-type Measured = Omit<WorkerResult, 'mode' | 'ms' | 'maxRssBytes' | 'parquetWriterMs'>;
+/** What a runner measures; main() adds the mode, the times and the process-wide numbers. */
+type Measured = Pick<WorkerResult, 'rows' | 'parquetBytes'> & Partial<Pick<WorkerResult, 'loadMs' | 'instanceMs'>>;
 
-/** Same batch size as readCsvRows.ts (BATCH_CHARS). */
-const BATCH_CHARS = 64 * 1024;
+/**
+ * The settings the Lambda runs with at its default 1,769 MB: the function's config read as processObject reads it
+ * (DuckDB's memory_limit a share of AWS_LAMBDA_FUNCTION_MEMORY_SIZE), and one thread, its one vCPU (here there are more).
+ */
+const LAMBDA_MEMORY_MB = '1769';
+const LAMBDA_THREADS = 1;
 
-/** Counts and drops what it is given, as fast as possible: the benchmark is about the transform, not about S3. */
+function lambdaConfig(scratchDir: string): ReturnType<typeof readConfig> {
+  return readConfig({ JOB_TABLE_NAME: 'bench', RAW_BUCKET_NAME: 'bench', ETL_VERSION: 'bench', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: LAMBDA_MEMORY_MB, SCRATCH_DIR: scratchDir });
+}
+
+/** Counts and drops what it is given: the benchmark is about the transform, not about S3. */
 class CountingSink extends Writable {
   bytes = 0;
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -45,113 +57,96 @@ class CountingSink extends Writable {
   }
 }
 
-/**
- * Sums the time spent in ParquetWriter's write() and finish() from here on. Both do all their work before returning
- * (write() encodes and compresses the row group synchronously; a promise it returns is only the stream hand-off), so
- * their durations are hyparquet-writer's whole share of a transform, measured in the same run at no noticeable cost
- * (a few calls per row group). GC pauses that fall inside those calls count too, which makes the bound a little low.
- */
-function timeParquetWriter(): { ms: number } {
-  const spent = { ms: 0 };
-  const prototype = ParquetWriter.prototype as unknown as Record<'write' | 'finish', (...args: unknown[]) => unknown>;
-  for (const method of ['write', 'finish'] as const) {
-    const original = prototype[method];
-    prototype[method] = function (this: ParquetWriter, ...args: unknown[]): unknown {
-      const started = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        spent.ms += performance.now() - started;
-      }
-    };
-  }
-  return spent;
+/** The offline instance the transform opens (no extension installed or loaded at run time), with the Lambda's limits. */
+async function lambdaInstance(scratchDir: string): Promise<DuckDBInstance> {
+  const config = lambdaConfig(scratchDir);
+  return DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    threads: String(LAMBDA_THREADS),
+    memory_limit: `${config.duckDbMemoryMb}MiB`,
+    temp_directory: path.join(scratchDir, 'duckdb-spill'),
+  });
+}
+
+/** The peer: DuckDB alone, CSV (or its gzip) to ZSTD Parquet with its defaults; no checks, no rejects, no upload. */
+async function runCopy(file: string, scratchDir: string): Promise<Measured> {
+  const connection = await (await lambdaInstance(scratchDir)).connect();
+  const output = path.join(scratchDir, 'copy.parquet');
+  const quoted = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+  const copied = await connection.runAndReadAll(`COPY (SELECT * FROM read_csv(${quoted(file)})) TO ${quoted(output)} (FORMAT parquet, COMPRESSION zstd)`);
+  const rows = Number(copied.getRows()[0]?.[0] ?? 0);
+  return { rows, parquetBytes: (await stat(output)).size };
 }
 
 /** The Lambda path: processObject's transform() call with a file stream in place of the S3 GetObject body. */
-async function runTransform(file: string): Promise<Measured> {
+async function runTransform(file: string, scratchDir: string): Promise<Measured> {
+  const config = lambdaConfig(scratchDir);
   const parquet = new CountingSink();
   const deadline = Date.now() + 15 * 60 * 1000;
   const result = await transform({
-    key: `input/bench/${file.slice(file.lastIndexOf('/') + 1)}`,
+    key: `input/bench/${path.basename(file)}`,
     body: createReadStream(file),
     parquet,
     openRejected: () => new CountingSink(),
-    metadata: {
-      etl_version: 'bench',
-      source_bucket: 'bench',
-      source_key: file,
-      source_version_id: 'bench',
-      job_id: 'bench',
-    },
-    maxRejectedShare: 0.05,
+    metadata: { etl_version: 'bench', source_bucket: 'bench', source_key: file, source_version_id: 'bench', job_id: 'bench' },
+    maxRejectedShare: config.maxRejectedShare,
     // what processObject passes: the deadline check against a 15-minute invocation
-    checkpoint: () => checkDeadline(() => deadline - Date.now(), 20_000),
+    checkpoint: () => checkDeadline(() => deadline - Date.now(), config.timeSafetyMarginMs),
+    scratchDir: config.scratchDir,
+    maxTextBytes: config.maxObjectBytes,
+    ...(config.duckDbMemoryMb === undefined ? {} : { memoryLimitMb: config.duckDbMemoryMb }),
+    threads: LAMBDA_THREADS,
   });
-  return { storedBytes: result.bytesIn, rows: result.recordsIn, parquetBytes: result.parquetBytes };
+  if (result.recordsRejected > 0) throw new Error(`the bench file should have no rejects, got ${result.recordsRejected}`);
+  return { rows: result.recordsOut, parquetBytes: parquet.bytes };
 }
 
-/**
- * papaparse alone, fed exactly as readCsvRows feeds it (core Parser, sniffed dialect, ≥64 KB of text per call, the
- * unfinished record carried over), with the rows dropped.
- */
+/** ETL 0.2.0's anchor: papaparse alone over the text (comma, header row), ≥ 64 KB per call as 0.2.0 fed it, rows dropped. */
 async function runParse(file: string): Promise<Measured> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  let parser: Papa.Parser | undefined;
-  let storedBytes = 0;
+  const parser = new Papa.Parser({ delimiter: ',', newline: '\n' });
   let rows = 0;
   let carry = '';
-  let parts: string[] = [];
-  let chars = 0;
   const parse = (text: string, ignoreLastRow: boolean): void => {
-    parser ??= new Papa.Parser(sniffDialect(text, ','));
     const result = parser.parse(text, 0, ignoreLastRow) as { data: string[][]; meta: { cursor: number } };
-    // counted as readCsvRows counts them: blank lines are not records
     for (const fields of result.data) if (fields.length > 1 || fields[0] !== '') rows++;
     carry = ignoreLastRow ? text.slice(result.meta.cursor) : '';
   };
-  for await (const chunk of stream as AsyncIterable<string>) {
-    parts.push(chunk);
-    chars += chunk.length;
-    if (chars < Math.max(BATCH_CHARS, carry.length)) continue;
-    const text = carry + parts.join('');
-    parts = [];
-    chars = 0;
-    parse(text, true);
-  }
-  parse(carry + parts.join(''), false);
-  storedBytes = stream.bytesRead;
-  // the header is a record too; transform counts data rows only
-  return { storedBytes, rows: rows - 1, parquetBytes: 0 };
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 }) as AsyncIterable<string>) parse(carry + chunk, true);
+  parse(carry, false);
+  // the header is a record too
+  return { rows: rows - 1, parquetBytes: 0 };
 }
 
-/** The floor: the file read to the end through a stream, chunks dropped. */
-async function runRead(file: string): Promise<Measured> {
-  let storedBytes = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) storedBytes += chunk.length;
-  return { storedBytes, rows: 0, parquetBytes: 0 };
+/**
+ * Cold init: require() of the Lambda's index.js (the SDK, Powertools and DuckDB's binding: what Lambda's init phase
+ * loads), then what the first job adds, DuckDB's instance and a connection.
+ */
+async function runInit(indexJs: string, scratchDir: string): Promise<Measured> {
+  const started = performance.now();
+  require(indexJs);
+  const loaded = performance.now();
+  const connection = await (await lambdaInstance(scratchDir)).connect();
+  await connection.run('SELECT 1');
+  return { rows: 0, parquetBytes: 0, loadMs: loaded - started, instanceMs: performance.now() - loaded };
 }
 
-const RUNNERS: Record<WorkerMode, (file: string) => Promise<Measured>> = {
+const RUNNERS: Record<WorkerMode, (file: string, scratchDir: string) => Promise<Measured>> = {
+  copy: runCopy,
   transform: runTransform,
   parse: runParse,
-  read: runRead,
+  init: runInit,
 };
 
 async function main(): Promise<void> {
-  const [mode, file] = process.argv.slice(2);
-  if (!file || !mode || !Object.hasOwn(RUNNERS, mode)) throw new Error(`usage: measureWorker <transform|parse|read> <file>`);
-  const parquetWriter = timeParquetWriter();
-  const started = process.hrtime.bigint();
-  const measured = await RUNNERS[mode as WorkerMode](file);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const result: WorkerResult = {
-    mode: mode as WorkerMode,
-    ...measured,
-    ms,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    parquetWriterMs: parquetWriter.ms,
-  };
+  const [mode, file, scratchDir] = process.argv.slice(2);
+  if (!mode || !file || !scratchDir || !Object.hasOwn(RUNNERS, mode)) throw new Error('usage: measureWorker <copy|transform|parse|init> <file> <scratchDir>');
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const measured = await RUNNERS[mode as WorkerMode](file, scratchDir);
+  const ms = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
+  const result: WorkerResult = { mode: mode as WorkerMode, ...measured, ms, cpuMs: (user + system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

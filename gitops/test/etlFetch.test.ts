@@ -34,7 +34,7 @@ test('a pinned version is fetched into dist/releases/<version>/ and verified, ap
   expect(await fetchEtlReleases(octokit, repository, dist, [built.version, built.version], '9.9.9')).toEqual({ pinned: [built.version], currentReleased: false });
   const dir = path.join(dist, 'releases', built.version);
   expect(readdirSync(dir).sort()).toEqual([`analytics-etl-${built.version}.manifest.json`, `analytics-etl-${built.version}.zip`]);
-  expect(readFileSync(path.join(dir, `analytics-etl-${built.version}.zip`))).toEqual(built.zip);
+  expect(readFileSync(path.join(dir, `analytics-etl-${built.version}.zip`)).equals(built.zip)).toBe(true);
   expect(readdirSync(dist)).toEqual(['releases']);
 });
 
@@ -49,7 +49,7 @@ test('a local build of the pinned version does not stop the download, and does n
   mkdirSync(path.join(dist, 'releases', built.version), { recursive: true });
   writeFileSync(path.join(dist, 'releases', built.version, `analytics-etl-${built.version}.zip`), 'tampered');
   await fetchEtlReleases(octokit, repository, dist, [built.version], built.version);
-  expect(readFileSync(path.join(dist, 'releases', built.version, `analytics-etl-${built.version}.zip`))).toEqual(built.zip);
+  expect(readFileSync(path.join(dist, 'releases', built.version, `analytics-etl-${built.version}.zip`)).equals(built.zip)).toBe(true);
   expect(readFileSync(path.join(dist, `analytics-etl-${built.version}.zip`), 'utf8')).toBe('a local build');
 });
 
@@ -57,7 +57,7 @@ test('the current version is fetched when it is released, so synth can compare t
   const { octokit } = await released();
   const dist = freshDist();
   expect(await fetchEtlReleases(octokit, repository, dist, [], built.version)).toEqual({ pinned: [], currentReleased: true });
-  expect(readFileSync(path.join(dist, 'releases', built.version, `analytics-etl-${built.version}.zip`))).toEqual(built.zip);
+  expect(readFileSync(path.join(dist, 'releases', built.version, `analytics-etl-${built.version}.zip`)).equals(built.zip)).toBe(true);
 });
 
 test('a pin without a published release says what to do; a draft does not count', async () => {

@@ -82,7 +82,7 @@ test('a re-run finds the draft a failed run left (by listing, not by tag), repla
   expect(releases.filter((r) => r.tag_name === releaseTag(built.version))).toHaveLength(1);
   expect(releases[0]).toMatchObject({ id: draft.id, draft: false, target_commitish: 'def456' });
   const zip = releases[0]!.assets.find((a) => a.name.endsWith('.zip'))!;
-  expect(zip.bytes).toEqual(readFileSync(path.join(built.distDir, `analytics-etl-${built.version}.zip`)));
+  expect(readFileSync(path.join(built.distDir, `analytics-etl-${built.version}.zip`)).equals(zip.bytes)).toBe(true);
   expect(await fetchEtlRelease(octokit, repository, mkdtempSync(path.join(os.tmpdir(), 'fetch-')), built.version)).toBe(true);
 });
 

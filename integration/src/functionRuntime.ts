@@ -59,8 +59,10 @@ export type InvokeResult =
 const KEPT_LOG_LINES = 5_000;
 
 /**
- * Runs the built ETL bundle from its zip in a child Node process, one invocation at a time, like one warm Lambda
- * instance: the process is reused between invocations and replaced after a timeout (cold start on the next one).
+ * Runs the built ETL zip, unpacked (index.js and the native DuckDB binding under node_modules/ beside it), in a child
+ * Node process, one invocation at a time, like one warm Lambda instance: the process is reused between invocations
+ * and replaced after a timeout (cold start on the next one). Like an instance's own /tmp, the function's temp dir
+ * (TMPDIR: DuckDB's staged files and spill) is one per runtime, removed with it.
  */
 export class FunctionRuntime {
   readonly logs: string[] = [];
@@ -72,6 +74,7 @@ export class FunctionRuntime {
     this.taskRoot = mkdtempSync(path.join(tmpdir(), `${options.functionName}-`));
     const code = path.join(this.taskRoot, 'task');
     mkdirSync(code);
+    mkdirSync(path.join(this.taskRoot, 'tmp'));
     for (const [name, bytes] of Object.entries(unzipSync(readFileSync(options.zipPath)))) {
       if (name.includes('..') || name.endsWith('/')) continue;
       mkdirSync(path.dirname(path.join(code, name)), { recursive: true });
@@ -126,6 +129,7 @@ export class FunctionRuntime {
         ...options.env,
         _HANDLER: options.handler,
         LAMBDA_TASK_ROOT: path.join(this.taskRoot, 'task'),
+        TMPDIR: path.join(this.taskRoot, 'tmp'),
         AWS_LAMBDA_FUNCTION_NAME: options.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
