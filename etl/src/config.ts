@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as z from 'zod';
 
 /** Settings from the Lambda's environment variables (infra sets the required ones; the rest have defaults). */
@@ -20,6 +20,8 @@ export interface EtlConfig {
   readonly scratchDir: string;
   /** DuckDB's memory_limit: a share of the function's memory; undefined outside Lambda (DuckDB's default). */
   readonly duckDbMemoryMb: number | undefined;
+  /** DuckDB's threads: the function's vCPUs. */
+  readonly duckDbThreads: number;
 }
 
 /**
@@ -27,6 +29,11 @@ export interface EtlConfig {
  * upload and 2 uploads per job) and the V8 heap.
  */
 const DUCKDB_MEMORY_SHARE = 0.6;
+/**
+ * Lambda gives a function one vCPU per 1,769 MB of memory (up to 6), while the machine it runs on may show more CPUs
+ * than that share: more DuckDB threads than vCPUs would only contend.
+ */
+const MB_PER_VCPU = 1769;
 
 const GIB = 1024 ** 3;
 
@@ -70,6 +77,7 @@ export function readConfig(env: NodeJS.ProcessEnv): EtlConfig {
     throw new Error(`etl: invalid environment: ${problems.join('; ')}`);
   }
   const vars = parsed.data;
+  const memoryMb = vars.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
   return {
     jobTableName: vars.JOB_TABLE_NAME,
     rawBucketName: vars.RAW_BUCKET_NAME,
@@ -80,6 +88,7 @@ export function readConfig(env: NodeJS.ProcessEnv): EtlConfig {
     timeSafetyMarginMs: vars.TIME_SAFETY_MARGIN_MS,
     maxParallelRecords: vars.MAX_PARALLEL_RECORDS,
     scratchDir: vars.SCRATCH_DIR,
-    duckDbMemoryMb: vars.AWS_LAMBDA_FUNCTION_MEMORY_SIZE === undefined ? undefined : Math.floor(vars.AWS_LAMBDA_FUNCTION_MEMORY_SIZE * DUCKDB_MEMORY_SHARE),
+    duckDbMemoryMb: memoryMb === undefined ? undefined : Math.floor(memoryMb * DUCKDB_MEMORY_SHARE),
+    duckDbThreads: Math.min(availableParallelism(), memoryMb === undefined ? Number.POSITIVE_INFINITY : Math.ceil(memoryMb / MB_PER_VCPU)),
   };
 }

@@ -122,6 +122,7 @@ async function readAndWrite(object: ObjectCreated, claim: Claim, keys: OutputKey
       checkpoint: () => checkDeadline(deps.remainingMs, config.timeSafetyMarginMs),
       scratchDir: config.scratchDir,
       maxTextBytes: config.maxObjectBytes,
+      threads: config.duckDbThreads,
       ...(config.duckDbMemoryMb === undefined ? {} : { memoryLimitMb: config.duckDbMemoryMb }),
     });
 

@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { readConfig } from '../src/config';
 
 const REQUIRED = { JOB_TABLE_NAME: 'jobs', RAW_BUCKET_NAME: 'raw', ETL_VERSION: '0.1.0' };
@@ -16,6 +16,7 @@ describe('readConfig', () => {
       maxParallelRecords: 4,
       scratchDir: tmpdir(),
       duckDbMemoryMb: undefined,
+      duckDbThreads: availableParallelism(),
     });
   });
 
@@ -37,8 +38,9 @@ describe('readConfig', () => {
       timeSafetyMarginMs: 0,
       maxParallelRecords: 1,
       scratchDir: '/mnt/scratch',
-      // 60% of the function's memory for DuckDB
+      // 60% of the function's memory for DuckDB; 1,769 MB is one vCPU
       duckDbMemoryMb: 1061,
+      duckDbThreads: 1,
     });
   });
 

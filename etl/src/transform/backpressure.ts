@@ -1,4 +1,3 @@
-import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 
 /**
@@ -19,10 +18,4 @@ export function writeChunk(stream: Writable, chunk: Uint8Array | string): Promis
     const onClose = (): void => settle(stream.errored ?? new Error('output stream closed before it drained'));
     stream.on('drain', onDrain).on('error', onError).on('close', onClose);
   });
-}
-
-/** Ends the stream and waits until everything written has been accepted (not for a duplex's readable side). */
-export async function endStream(stream: Writable): Promise<void> {
-  stream.end();
-  await finished(stream, { readable: false });
 }

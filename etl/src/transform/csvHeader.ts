@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { DataError } from '../errors';
+import { lineBreaks } from './sourceLines';
 
 /** The header must end within this many bytes of the start of the file. */
 const HEADER_MAX_BYTES = 1024 * 1024;
@@ -16,15 +17,7 @@ export interface CsvHeader {
  * which would hide the mistake): RFC 4180 quoting, the first non-blank line, a leading BOM dropped.
  */
 export async function readHeader(path: string, delimiter: string): Promise<CsvHeader> {
-  const file = await open(path);
-  let text: string;
-  try {
-    const buffer = Buffer.alloc(HEADER_MAX_BYTES);
-    const { bytesRead } = await file.read(buffer, 0, HEADER_MAX_BYTES, 0);
-    text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\ufeff/, '');
-  } finally {
-    await file.close();
-  }
+  const { text, whole } = await readStart(path);
   const blank = /^[\r\n]*/.exec(text)![0];
   const names: string[] = [];
   let at = blank.length;
@@ -45,12 +38,22 @@ export async function readHeader(path: string, delimiter: string): Promise<CsvHe
     if (text[at] !== delimiter) break;
     at++;
   }
-  if (at >= text.length && text.length === HEADER_MAX_BYTES) {
+  if (at >= text.length && !whole) {
     throw new DataError('BAD_HEADER', `The header row does not end within the first ${HEADER_MAX_BYTES} bytes. Give the file a header row of column names.`);
   }
-  // LF and CRLF files count their LFs; a CR-only file its CRs
-  const breaks = blank.includes('\n') ? blank.split('\n').length - 1 : blank.length;
-  return { names, line: 1 + breaks };
+  return { names, line: 1 + lineBreaks(blank) };
+}
+
+/** The first HEADER_MAX_BYTES of the file as text, without a BOM; `whole` when that is the whole file. */
+async function readStart(path: string): Promise<{ text: string; whole: boolean }> {
+  const file = await open(path);
+  try {
+    const buffer = Buffer.alloc(HEADER_MAX_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, HEADER_MAX_BYTES, 0);
+    return { text: buffer.subarray(0, bytesRead).toString('utf8').replace(/^\ufeff/, ''), whole: bytesRead < HEADER_MAX_BYTES };
+  } finally {
+    await file.close();
+  }
 }
 
 function nextBreak(text: string, from: number, delimiter: string): number {
