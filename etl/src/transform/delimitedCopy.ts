@@ -106,7 +106,9 @@ async function copyZoned(connection: DuckDBConnection, read: (extra: readonly st
 /** DuckDB's sniffer on the first rows (.txt): the delimiter, with RFC 4180 quotes and a header row. */
 async function sniffDelimiter(connection: DuckDBConnection, path: string): Promise<string> {
   try {
-    const result = await connection.runAndReadAll(`SELECT Delimiter FROM sniff_csv(${sqlString(path)}, quote='"', escape='"', header=true)`);
+    const result = await connection.runAndReadAll(
+      `SELECT Delimiter FROM sniff_csv(${sqlString(path)}, quote='"', escape='"', header=true, max_line_size=${MAX_LINE_BYTES}, buffer_size=${BUFFER_BYTES})`,
+    );
     return String(result.getRows()[0]![0]);
   } catch (error) {
     if (!sniffFailed(error)) throw error;
