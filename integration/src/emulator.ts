@@ -8,6 +8,11 @@ export interface Emulator {
   readonly owned: boolean;
   /** Stops what this process started; leaves an external emulator running. */
   stop(): Promise<void>;
+  /**
+   * Every request the emulator received (moto's request recorder), for the least-privilege check. Only on a moto this
+   * process started: an external emulator (LocalStack in Actions) has no recorder we control.
+   */
+  readonly recording?: () => Promise<string>;
 }
 
 /** Each emulator's health endpoint: how an external endpoint is told apart. */
@@ -50,6 +55,6 @@ export async function startEmulator(env: NodeJS.ProcessEnv = process.env): Promi
     const name = await identifyEmulator(external, env);
     return { name, target: emulatorTarget(name, external), owned: false, stop: async () => {} };
   }
-  const moto = await startMotoServer();
-  return { name: 'moto', target: emulatorTarget('moto', moto.endpoint), owned: true, stop: () => moto.stop() };
+  const moto = await startMotoServer({ record: true });
+  return { name: 'moto', target: emulatorTarget('moto', moto.endpoint), owned: true, stop: () => moto.stop(), recording: () => moto.recording() };
 }

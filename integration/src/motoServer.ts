@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface MotoServer {
@@ -10,6 +13,11 @@ export interface MotoServer {
   stop(): Promise<void>;
   /** Drops every resource of every service (moto's `POST /moto-api/reset`). */
   reset(): Promise<void>;
+  /**
+   * Every request moto received since it started, one JSON object a line (its request recorder,
+   * `GET /moto-api/recorder/download-recording`); only with `record: true`.
+   */
+  recording(): Promise<string>;
 }
 
 export interface MotoServerOptions {
@@ -19,6 +27,8 @@ export interface MotoServerOptions {
   readonly startTimeoutMs?: number;
   /** How long `stop()` waits after SIGTERM before SIGKILL. @default 5_000 */
   readonly stopGraceMs?: number;
+  /** Record every request (headers and body) from the start, into a file of this server's own. @default false */
+  readonly record?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -89,9 +99,9 @@ async function isHealthy(endpoint: string): Promise<boolean> {
   }
 }
 
-async function startOnce(command: string, port: number, startTimeoutMs: number): Promise<{ child: ChildProcess; endpoint: string }> {
+async function startOnce(command: string, port: number, startTimeoutMs: number, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; endpoint: string }> {
   const endpoint = `http://${HOST}:${port}`;
-  const child = spawn(command, ['-H', HOST, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, ['-H', HOST, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   // Always drained: a full pipe would block moto on its next log line.
   const keepTail = (chunk: Buffer): void => {
@@ -149,13 +159,25 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const command = options.command ?? process.env.MOTO_SERVER_BIN ?? 'moto_server';
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const stopGraceMs = options.stopGraceMs ?? 5_000;
+  // moto's recorder appends to one file (default ./moto_recording): each server gets its own, removed on stop
+  const recordingDir = options.record ? mkdtempSync(path.join(tmpdir(), 'moto-recording-')) : undefined;
+  const env = recordingDir ? { ...process.env, MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: path.join(recordingDir, 'requests.jsonl') } : process.env;
+  const removeRecording = () => {
+    if (recordingDir) rmSync(recordingDir, { recursive: true, force: true });
+  };
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const { child, endpoint } = await startOnce(command, await freePort(), startTimeoutMs);
+      const { child, endpoint } = await startOnce(command, await freePort(), startTimeoutMs, env);
       return {
         endpoint,
-        stop: () => stopChild(child, stopGraceMs),
+        stop: () => stopChild(child, stopGraceMs).finally(removeRecording),
+        recording: async () => {
+          if (!recordingDir) throw new Error('moto_server was started without record: true; it has no recording');
+          const response = await fetch(`${endpoint}/moto-api/recorder/download-recording`);
+          if (!response.ok) throw new Error(`moto recording download failed: HTTP ${response.status}`);
+          return response.text();
+        },
         reset: async () => {
           const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
           await response.body?.cancel();
@@ -163,7 +185,10 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
         },
       };
     } catch (error) {
-      if (!(error instanceof StartError && error.portTaken && attempt < PORT_ATTEMPTS)) throw error;
+      if (!(error instanceof StartError && error.portTaken && attempt < PORT_ATTEMPTS)) {
+        removeRecording();
+        throw error;
+      }
     }
   }
 }

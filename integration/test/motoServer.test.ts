@@ -74,6 +74,23 @@ describe('startMotoServer', () => {
     });
   });
 
+  it('records every request, signed as it came, into a file of its own that stop() removes (record: true)', async () => {
+    const moto = await startMotoServer({ record: true });
+    const plain = await startMotoServer();
+    try {
+      const authorization = 'AWS4-HMAC-SHA256 Credential=etl-function-eu-west-1/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0';
+      await (await fetch(`${moto.endpoint}/recorded-bucket`, { method: 'PUT', headers: { Authorization: authorization } })).text();
+      const lines = (await moto.recording()).trim().split('\n').map((line) => JSON.parse(line) as { method: string; url: string; headers: Record<string, string> });
+      // its own health checks (GET /moto-api/) are recorded too
+      expect(lines.filter((line) => !new URL(line.url).pathname.startsWith('/moto-api/'))).toEqual([expect.objectContaining({ method: 'PUT', url: `${moto.endpoint}/recorded-bucket`, headers: expect.objectContaining({ Authorization: authorization }) })]);
+      await expect(plain.recording()).rejects.toThrow('moto_server was started without record: true');
+    } finally {
+      await Promise.all([moto.stop(), plain.stop()]);
+    }
+    // two servers recording at once would otherwise append to one ./moto_recording
+    await expect(readFile(path.join(process.cwd(), 'moto_recording'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('stops the process and frees the port; stopping twice is harmless', async () => {
     const moto = await startMotoServer();
     await moto.stop();

@@ -26,6 +26,11 @@ interface ManagedKind {
   readonly read: readonly string[];
   /** What create, update and destroy call on top of `read`. */
   readonly write: readonly string[];
+  /**
+   * What only destroying the resource calls, granted to ephemeral environments' deploy roles alone: destroy.yml refuses
+   * the others, and their deletion protection would refuse it anyway.
+   */
+  readonly destroyOnly?: readonly string[];
   readonly condition?: (names: RegionalNames, account: string) => Condition;
   /** IAM is global (its requests carry aws:RequestedRegion us-east-1), so it gets no region condition. @default true */
   readonly regional?: boolean;
@@ -58,7 +63,8 @@ const MANAGED_KINDS: readonly ManagedKind[] = [
     sid: 'JobTable',
     resources: (n, a) => [`arn:aws:dynamodb:*:${a}:table/${n.jobTable}`],
     read: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:ListTagsOfResource'],
-    write: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
+    write: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
+    destroyOnly: ['dynamodb:DeleteTable'],
   },
   {
     sid: 'EtlFunction',
@@ -174,12 +180,12 @@ function allow(sid: string, action: readonly string[], resource: string[], condi
   return { Sid: sid, Effect: 'Allow', Action: [...action], Resource: resource, ...(condition ? { Condition: condition } : {}) };
 }
 
-function managedStatements(names: RegionalNames, account: string, regions: readonly string[], access: 'Read' | 'Manage'): PolicyStatement[] {
+function managedStatements(names: RegionalNames, account: string, regions: readonly string[], access: 'Read' | 'Manage' | 'ManageEphemeral'): PolicyStatement[] {
   return MANAGED_KINDS.flatMap((kind) => {
-    const actions = access === 'Read' ? kind.read : [...kind.read, ...kind.write];
+    const actions = access === 'Read' ? kind.read : [...kind.read, ...kind.write, ...(access === 'ManageEphemeral' ? (kind.destroyOnly ?? []) : [])];
     if (actions.length === 0) return [];
     const condition = allOf(kind.regional === false ? undefined : inRegions(regions), kind.condition?.(names, account));
-    return [allow(`${access}${kind.sid}`, actions, kind.resources(names, account), condition)];
+    return [allow(`${access === 'Read' ? 'Read' : 'Manage'}${kind.sid}`, actions, kind.resources(names, account), condition)];
   });
 }
 
@@ -230,7 +236,7 @@ export function deployRoleStatements(account: BootstrapAccount, env: Environment
       ? [allow('StateLockTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [`arn:aws:dynamodb:${account.state.region}:${account.account}:table/${lockTable}`])]
       : []),
     allow('DescribeOnlyOnStar', DESCRIBE_ONLY_ON_STAR, ['*'], inRegions(regions)),
-    ...managedStatements(names, account.account, regions, 'Manage'),
+    ...managedStatements(names, account.account, regions, env.ephemeral ? 'ManageEphemeral' : 'Manage'),
     ...(env.ephemeral
       ? [
           // force_destroy empties the raw bucket before deleting it

@@ -1,0 +1,119 @@
+/**
+ * Who makes each AWS call in the suites, as AWS would see it: every actor signs with its own dummy access key id (moto
+ * accepts any), and terraform, whose provider block fixes its key on an emulator, tags its User-Agent instead
+ * (`TF_APPEND_USER_AGENT`, which the AWS provider appends). The principal of a call maps to the role that makes it in
+ * AWS, with that role's synthesized policies.
+ */
+import path from 'node:path';
+import { synth, synthBootstrap } from '../../infra/src/app';
+import { roleNameAndPath } from '../../infra/src/bootstrap/accounts';
+import { bootstrapStackName } from '../../infra/src/bootstrap/BootstrapStack';
+import { regionalNames } from '../../infra/src/config/names';
+import { stackName } from '../../infra/src/stacks/RegionalStack';
+import type { AwsCall } from './recordedCall';
+import type { SimulatedPrincipal } from './policySimulation';
+import { SynthesizedPolicies, type PolicyDocument } from './synthesizedPolicies';
+
+/** What each actor signs with. Not 12 digits: moto would read such a key as an account id. */
+export const ACCESS_KEYS = {
+  /** The ETL handler, inside the VPC (the function's execution role). */
+  etlFunction: (region: string) => `etl-function-${region}`,
+  /** The queue's event-source mapping, which Lambda runs outside the VPC with the same execution role. */
+  etlMapping: (region: string) => `etl-mapping-${region}`,
+  /** The test itself (producers uploading, assertions reading back): no role of the platform. */
+  harness: 'test',
+} as const;
+
+/** `TF_APPEND_USER_AGENT` value for terraform run as `role` (`deploy-<env>` or `plan`). */
+export function terraformAgent(role: string): string {
+  return `analytics-principal/${role}`;
+}
+
+export type Principal =
+  | { readonly kind: 'deploy'; readonly environment: string }
+  | { readonly kind: 'plan' }
+  | { readonly kind: 'etl-function' | 'etl-mapping'; readonly region: string }
+  | { readonly kind: 'harness' };
+
+export function principalOf(call: AwsCall): Principal {
+  const agent = /analytics-principal\/(\S+)/.exec(call.userAgent)?.[1];
+  if (agent === 'plan') return { kind: 'plan' };
+  if (agent?.startsWith('deploy-')) return { kind: 'deploy', environment: agent.slice('deploy-'.length) };
+  if (agent) throw new Error(`terraform ran as "${agent}": not a role (use terraformAgent('deploy-<env>') or terraformAgent('plan'))`);
+  const etl = /^etl-(function|mapping)-(.+)$/.exec(call.accessKeyId);
+  if (etl) return { kind: `etl-${etl[1] as 'function' | 'mapping'}`, region: etl[2]! };
+  if (call.accessKeyId === ACCESS_KEYS.harness) {
+    // terraform on an emulator signs with the provider's fixed key: unattributed, it would pass unchecked
+    if (/Terraform\//.test(call.userAgent)) throw new Error(`terraform call ${call.operation} (${call.url}) without a role: run terraform with TF_APPEND_USER_AGENT=${terraformAgent('deploy-<env>')}`);
+    return { kind: 'harness' };
+  }
+  throw new Error(`${call.operation} (${call.url}) signed with ${call.accessKeyId}: no principal has that key (integration/src/principals.ts)`);
+}
+
+export function principalName(principal: Principal): string {
+  switch (principal.kind) {
+    case 'deploy':
+      return `deploy role (${principal.environment})`;
+    case 'plan':
+      return 'plan role';
+    case 'etl-function':
+      return `ETL role, function (${principal.region})`;
+    case 'etl-mapping':
+      return `ETL role, queue mapping (${principal.region})`;
+    case 'harness':
+      return 'test harness (no role)';
+  }
+}
+
+/** Every role's synthesized policies, for the AWS target (what an account would get), for one environment. */
+export class PlatformPolicies {
+  private readonly bootstrap: SynthesizedPolicies;
+  private readonly regional = new Map<string, SynthesizedPolicies>();
+  private readonly roles: { readonly plan: string; readonly deploy: string; readonly etl: (region: string) => string };
+
+  constructor(readonly environment: string, outdir: string) {
+    const { environments } = synth({ environments: [environment], outdir, target: { kind: 'aws' } });
+    const env = environments[0]!;
+    for (const region of env.regions) this.regional.set(region.name, new SynthesizedPolicies(path.join(outdir, 'stacks', stackName(env.name, region.name))));
+    synthBootstrap({ outdir });
+    this.bootstrap = new SynthesizedPolicies(path.join(outdir, 'stacks', bootstrapStackName(env.account)));
+    this.roles = {
+      plan: roleNameAndPath(env.roles.plan).roleName,
+      deploy: roleNameAndPath(env.roles.deploy).roleName,
+      etl: (region) => regionalNames(region, env.suffix).etlRole,
+    };
+  }
+
+  stack(region: string): SynthesizedPolicies {
+    const stack = this.regional.get(region);
+    if (!stack) throw new Error(`${this.environment} has no region ${region}`);
+    return stack;
+  }
+
+  /** The principal with its identity (and endpoint) policies; undefined for the harness, which is no role. */
+  principal(principal: Principal): SimulatedPrincipal | undefined {
+    const account = this.bootstrap.account;
+    const named = (synthesized: SynthesizedPolicies, roleName: string, extra: Partial<SimulatedPrincipal> = {}): SimulatedPrincipal => {
+      const role = synthesized.role(roleName);
+      return { name: principalName(principal), arn: role.arn, account, identityPolicies: role.policies, ...extra };
+    };
+    switch (principal.kind) {
+      case 'deploy':
+        if (principal.environment !== this.environment) throw new Error(`deploy role of ${principal.environment}: only ${this.environment} was synthesized`);
+        return named(this.bootstrap, this.roles.deploy);
+      case 'plan':
+        return named(this.bootstrap, this.roles.plan);
+      case 'etl-function':
+        return named(this.stack(principal.region), this.roles.etl(principal.region), { endpointPolicies: this.stack(principal.region).endpointPolicies() });
+      case 'etl-mapping':
+        return named(this.stack(principal.region), this.roles.etl(principal.region));
+      case 'harness':
+        return undefined;
+    }
+  }
+
+  /** Resource policies of every stack of the environment, and of the bootstrap (the state bucket). */
+  resourcePolicies(): Map<string, PolicyDocument> {
+    return new Map([...this.bootstrap.resourcePolicies(), ...[...this.regional.values()].flatMap((stack) => [...stack.resourcePolicies()])]);
+  }
+}
