@@ -1,6 +1,7 @@
 /**
- * The bootstrap stack through the real terraform CLI and AWS provider, offline: init, validate and plan for the
- * emulator target (no AWS call), and validate of the stack as synthesized for AWS (local state, as first applied).
+ * The bootstrap stack through the real terraform CLI and AWS provider, offline: init and plan for the emulator target
+ * (no AWS call; plan validates the configuration first, so a separate `terraform validate` would only start the provider
+ * once more), and validate of the stack as synthesized for AWS (local state, as first applied).
  * Providers as in terraformPlan.test.ts: TF_PROVIDER_MIRROR when set, else the registry.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { init, plan, showJson, validate, type PlanJson } from '../src/terraform/
 
 const ENVIRONMENTS_DIR = path.resolve(__dirname, '..', '..', 'environments');
 const STACK = bootstrapStackName('123456789012');
-/** init 1 s, validate ~8 s, plan ~10 s, show ~3 s on 2 cores; a registry download on the first init takes longer. */
+/** init 1 s, validate ~8 s, plan ~12 s, show ~3 s on 2 cores; a registry download on the first init takes longer. */
 const TIMEOUT_MS = 300_000;
 
 const outdirs: string[] = [];
@@ -31,11 +32,10 @@ afterAll(() => {
 let planned: PlanJson;
 
 test(
-  'emulator target: init, validate, plan creates the bootstrap and nothing else',
+  'emulator target: init, plan creates the bootstrap and nothing else',
   async () => {
     const dir = synthInto(emulatorTarget('localstack', 'http://127.0.0.1:4566'));
     await init(dir);
-    await validate(dir);
     const result = await plan(dir, { out: 'tfplan', detailedExitcode: true });
     // 2 = changes: an empty local state must plan creates (0 would be nothing to do, 1 an error)
     if (result.code !== 2) throw new Error(`terraform plan -detailed-exitcode exited ${result.code}, expected 2:\n${result.stderr}`);
