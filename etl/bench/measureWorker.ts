@@ -38,11 +38,10 @@ export interface WorkerResult {
 type Measured = Pick<WorkerResult, 'rows' | 'parquetBytes'> & Partial<Pick<WorkerResult, 'loadMs' | 'instanceMs'>>;
 
 /**
- * The settings the Lambda runs with at its default 1,769 MB: the function's config read as processObject reads it
- * (DuckDB's memory_limit a share of AWS_LAMBDA_FUNCTION_MEMORY_SIZE), and one thread, its one vCPU (here there are more).
+ * The settings the Lambda runs with at its default 1,769 MB, read as processObject reads them: DuckDB's memory_limit a
+ * share of AWS_LAMBDA_FUNCTION_MEMORY_SIZE, its threads the function's vCPUs (one, whatever this machine has).
  */
 const LAMBDA_MEMORY_MB = '1769';
-const LAMBDA_THREADS = 1;
 
 function lambdaConfig(scratchDir: string): ReturnType<typeof readConfig> {
   return readConfig({ JOB_TABLE_NAME: 'bench', RAW_BUCKET_NAME: 'bench', ETL_VERSION: 'bench', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: LAMBDA_MEMORY_MB, SCRATCH_DIR: scratchDir });
@@ -63,7 +62,7 @@ async function lambdaInstance(scratchDir: string): Promise<DuckDBInstance> {
   return DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
-    threads: String(LAMBDA_THREADS),
+    threads: String(config.duckDbThreads),
     memory_limit: `${config.duckDbMemoryMb}MiB`,
     temp_directory: path.join(scratchDir, 'duckdb-spill'),
   });
@@ -96,7 +95,7 @@ async function runTransform(file: string, scratchDir: string): Promise<Measured>
     scratchDir: config.scratchDir,
     maxTextBytes: config.maxObjectBytes,
     ...(config.duckDbMemoryMb === undefined ? {} : { memoryLimitMb: config.duckDbMemoryMb }),
-    threads: LAMBDA_THREADS,
+    threads: config.duckDbThreads,
   });
   if (result.recordsRejected > 0) throw new Error(`the bench file should have no rejects, got ${result.recordsRejected}`);
   return { rows: result.recordsOut, parquetBytes: parquet.bytes };
