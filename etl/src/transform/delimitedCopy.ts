@@ -1,3 +1,6 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataError } from '../errors';
 import type { CopiedTable, Rejection } from './copiedTable';
@@ -5,6 +8,7 @@ import { checkHeader, readHeader } from './csvHeader';
 import { duckDbMessage, sqlIdentifier, sqlString } from './duckDb';
 import { copyToParquet, type ParquetTarget } from './parquetCopy';
 import { lineBreaks, linesAtOffsets } from './sourceLines';
+import type { Column } from './types';
 
 /** Longest record DuckDB reads (its default is 2 MB); a longer one is rejected (LINE SIZE OVER MAXIMUM). */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -29,7 +33,7 @@ const SNIFF_FAILED = /Error when sniffing file|Maximum line size of \d+ bytes ex
  * types sniffed by DuckDB from the first 20,480 rows. Records that do not fit (wrong number of fields, a value that
  * does not convert to its column's type, a quote not closed) are stored by DuckDB (store_rejects) and come back here as
  * rejected records with their physical line. When the sniffer cannot read the sample at all (a quote not closed within
- * it, a record longer than MAX_LINE_BYTES), the file is read with every column as text and the broken record rejected.
+ * it, a record longer than MAX_LINE_BYTES), see copyUnsniffable.
  */
 export async function copyDelimited(
   connection: DuckDBConnection,
@@ -41,7 +45,7 @@ export async function copyDelimited(
   const names = checkHeader(await readHeader(path, delimiter));
   let attempt = 0;
   // each attempt stores its rejects in tables of its own, so a retried read does not count a record twice
-  const read = (extra: readonly string[]): string => {
+  const read = (extra: readonly string[], file = path): string => {
     attempt++;
     const options = [
       `delim=${sqlString(delimiter)}`,
@@ -55,18 +59,19 @@ export async function copyDelimited(
       `rejects_scan='${REJECT_SCANS}_${attempt}'`,
       ...extra,
     ];
-    return `read_csv(${sqlString(path)}, ${options.join(', ')})`;
+    return `read_csv(${sqlString(file)}, ${options.join(', ')})`;
   };
-  let recordsOut: number;
+  const lastRejects = (): string => rejectErrors(attempt);
+  let copied: Copied;
   try {
-    const zoned = await zonedColumns(connection, read([]));
-    recordsOut = await copyZoned(connection, read, zoned, target);
+    const sniffed = await describe(connection, read([]));
+    const recordsOut = await copyZoned(connection, (asText) => read(asText.length > 0 ? [typesOption(asText)] : []), sniffed, target);
+    copied = { recordsOut, rejects: lastRejects() };
   } catch (error) {
     if (!sniffFailed(error)) throw error;
-    const columns = names.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(', ');
-    recordsOut = await copyToParquet(connection, `SELECT * FROM ${read(['auto_detect=false', `columns={${columns}}`])}`, target);
+    copied = await copyUnsniffable(connection, { path, names, read, lastRejects }, target);
   }
-  const rejects = rejectErrors(attempt);
+  const { recordsOut, rejects } = copied;
   const counted = await connection.runAndReadAll(`SELECT count(DISTINCT line) FROM ${rejects}`);
   return {
     format: delimiter === '\t' ? 'tsv' : 'csv',
@@ -80,27 +85,92 @@ function rejectErrors(attempt: number): string {
   return `${REJECT_ERRORS}_${attempt}`;
 }
 
-/** The columns DuckDB's sniffer types TIMESTAMP WITH TIME ZONE. */
-async function zonedColumns(connection: DuckDBConnection, read: string): Promise<string[]> {
+const ZONED = 'TIMESTAMP WITH TIME ZONE';
+
+/** The columns of a read as DuckDB types them (its sniffer, unless the read names them). */
+async function describe(connection: DuckDBConnection, read: string): Promise<Column[]> {
   const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${read}`);
-  return described.getRowObjectsJson().flatMap((row) => (row['column_type'] === 'TIMESTAMP WITH TIME ZONE' ? [String(row['column_name'])] : []));
+  return described.getRowObjectsJson().map((row) => ({ name: String(row['column_name']), type: String(row['column_type']) }));
+}
+
+function typesOption(textColumns: readonly string[]): string {
+  return `types={${textColumns.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(', ')}}`;
+}
+
+function columnsOption(columns: readonly Column[]): string {
+  return `columns={${columns.map(({ name, type }) => `${sqlString(name)}: ${sqlString(type)}`).join(', ')}}`;
 }
 
 /**
  * DuckDB's CSV reader turns a value that is no date-time into NULL in a TIMESTAMP WITH TIME ZONE column, without a
- * reject (it casts those after reading, leniently). So those columns are read as text and cast strictly here; if a
- * value after the sample does not convert, the file is read again with those columns as text: nothing is lost.
+ * reject (it casts those after reading, leniently). So those columns are read as text (`read` is given their names)
+ * and cast strictly here; if a value after the sample does not convert, the file is read again with those columns as
+ * text: nothing is lost.
  */
-async function copyZoned(connection: DuckDBConnection, read: (extra: readonly string[]) => string, zoned: readonly string[], target: ParquetTarget): Promise<number> {
+async function copyZoned(
+  connection: DuckDBConnection,
+  read: (textColumns: readonly string[]) => string,
+  columns: readonly Column[],
+  target: ParquetTarget,
+): Promise<number> {
+  const zoned = columns.flatMap(({ name, type }) => (type === ZONED ? [name] : []));
   if (zoned.length === 0) return copyToParquet(connection, `SELECT * FROM ${read([])}`, target);
-  const asText = `types={${zoned.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(', ')}}`;
   const casts = zoned.map((name) => `CAST(${sqlIdentifier(name)} AS TIMESTAMPTZ) AS ${sqlIdentifier(name)}`).join(', ');
   try {
-    return await copyToParquet(connection, `SELECT * REPLACE (${casts}) FROM ${read([asText])}`, target);
+    return await copyToParquet(connection, `SELECT * REPLACE (${casts}) FROM ${read(zoned)}`, target);
   } catch (error) {
     if (!duckDbMessage(error).startsWith(CONVERSION_FAILED)) throw error;
-    return copyToParquet(connection, `SELECT * FROM ${read([asText])}`, target);
+    return copyToParquet(connection, `SELECT * FROM ${read(zoned)}`, target);
   }
+}
+
+/** Rows written to the Parquet file, and the table where the read that wrote them stored its rejects. */
+interface Copied {
+  readonly recordsOut: number;
+  readonly rejects: string;
+}
+
+/** How the reads of one file are built, and where the last one stored its rejects. */
+interface CsvReads {
+  readonly path: string;
+  /** The header's names, as checked. */
+  readonly names: readonly string[];
+  /** A read_csv call with the file's dialect, the given options and reject tables of its own. */
+  read(extra: readonly string[], file?: string): string;
+  lastRejects(): string;
+}
+
+/**
+ * The sniffer could not read its sample (a quote not closed, or an overlong record, in the first rows). The file is
+ * read with every column as text, which finds the broken records; then the types are sniffed from the rows before
+ * the first of them and the file is read again with those types. With no row before it, every column stays text.
+ */
+async function copyUnsniffable(connection: DuckDBConnection, source: CsvReads, target: ParquetTarget): Promise<Copied> {
+  const { path, names, read } = source;
+  const asText = names.map((name) => ({ name, type: 'VARCHAR' }));
+  const text = {
+    recordsOut: await copyToParquet(connection, `SELECT * FROM ${read(['auto_detect=false', columnsOption(asText)])}`, target),
+    rejects: source.lastRejects(),
+  };
+  const firstBroken = await connection.runAndReadAll(`SELECT min(line_byte_position) - 1 FROM ${text.rejects}`);
+  const brokenAt = firstBroken.getRows()[0]![0];
+  if (typeof brokenAt !== 'bigint' || brokenAt <= 0n) return text;
+  const prefix = `${path}.before-broken`;
+  await pipeline(createReadStream(path, { end: Number(brokenAt) - 1 }), createWriteStream(prefix));
+  let sniffed: Column[];
+  try {
+    sniffed = await describe(connection, read([], prefix));
+  } catch (error) {
+    if (!sniffFailed(error)) throw error;
+    return text;
+  } finally {
+    await rm(prefix, { force: true });
+  }
+  if (sniffed.length !== names.length || sniffed.every(({ type }) => type === 'VARCHAR')) return text;
+  const typed = (textColumns: readonly string[]): Column[] =>
+    sniffed.map((column, index) => ({ name: names[index]!, type: textColumns.includes(column.name) ? 'VARCHAR' : column.type }));
+  const recordsOut = await copyZoned(connection, (textColumns) => read(['auto_detect=false', columnsOption(typed(textColumns))]), sniffed, target);
+  return { recordsOut, rejects: source.lastRejects() };
 }
 
 /** DuckDB's sniffer on the first rows (.txt): the delimiter, with RFC 4180 quotes and a header row. */

@@ -52,15 +52,15 @@ describe('transform: rejected rows', () => {
     expect(run.result).toMatchObject({ recordsIn: 6, recordsOut: 3, recordsRejected: 3 });
   });
 
-  // DuckDB's sniffer cannot read a sample that holds a quote never closed: the file is then read with every column as
-  // text (documented in docs/etl.md), and the broken record is still rejected by the reader
+  // DuckDB's sniffer cannot read a sample that holds a quote never closed: the types then come from the rows before the
+  // broken record (docs/etl.md), and the reader rejects it
   it('rejects a record whose quote is never closed, at the line it starts on, keeping the rows before it', async () => {
     const run = await runTransform('input/misc/unterminated-quote.csv', fixtureStream('unterminated-quote.csv'));
 
-    expect(run.result.columns.map(({ type }) => type)).toEqual(['VARCHAR', 'VARCHAR', 'VARCHAR']);
+    expect(run.result.columns.map(({ type }) => type)).toEqual(['BIGINT', 'VARCHAR', 'VARCHAR']);
     expect(run.rows).toEqual([
-      { id: '1', name: 'Ann', comment: 'ok' },
-      { id: '2', name: 'Bob', comment: 'fine\nstill fine' },
+      { id: 1n, name: 'Ann', comment: 'ok' },
+      { id: 2n, name: 'Bob', comment: 'fine\nstill fine' },
     ]);
     expect(run.rejected).toEqual([
       {
@@ -71,7 +71,8 @@ describe('transform: rejected rows', () => {
     ]);
   });
 
-  // DuckDB rejects the record with the stray character after its closing quote alone; papaparse read on to the next quote
+  // DuckDB rejects the record with the stray character after its closing quote alone; papaparse read on to the next quote.
+  // It is the first record: no row before it to sniff types from, so every column is text
   it('rejects a record whose quote is closed too early, on its own line, and reads on normally after it', async () => {
     const text = 'id,name,n\n1,"Ann"x,1\n2,Bob,2\n3,"Cy",3\n4,Di,4\n5,"Ed",5\n';
     const run = await runTransform('input/misc/late-quote.csv', bytesStream(text));
@@ -83,6 +84,26 @@ describe('transform: rejected rows', () => {
       { id: '5', name: 'Ed', n: '5' },
     ]);
     expect(run.rejected).toEqual([{ line: 2, reason: expect.stringMatching(/^unquoted value: .*doubled\)$/), raw: '1,"Ann"x,1' }]);
+  });
+
+  it('types the columns from the rows before a broken quote, and still rejects values that do not fit after it', async () => {
+    const text = 'id,at,n\n1,2024-01-01T00:00:00Z,1.5\n2,2024-01-02T10:00:00+02:00,2\n3,"x"y,3\nabc,2024-01-03T00:00:00Z,4\n5,2024-01-04T00:00:00Z,5\n';
+    const run = await runTransform('input/misc/broken-early.csv', bytesStream(text));
+
+    expect(run.result.columns).toEqual([
+      { name: 'id', type: 'BIGINT' },
+      { name: 'at', type: 'TIMESTAMP WITH TIME ZONE' },
+      { name: 'n', type: 'DOUBLE' },
+    ]);
+    expect(run.rows).toEqual([
+      { id: 1n, at: new Date('2024-01-01T00:00:00Z'), n: 1.5 },
+      { id: 2n, at: new Date('2024-01-02T08:00:00Z'), n: 2 },
+      { id: 5n, at: new Date('2024-01-04T00:00:00Z'), n: 5 },
+    ]);
+    expect(run.rejected).toEqual([
+      { line: 4, reason: expect.stringMatching(/^unquoted value: /), raw: '3,"x"y,3' },
+      { line: 5, reason: `cast: Error when converting column "id". Could not convert string "abc" to 'BIGINT'`, raw: 'abc,2024-01-03T00:00:00Z,4' },
+    ]);
   });
 
   it('counts a line break right before the late closing quote as a line of the record', async () => {
