@@ -3,11 +3,11 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataError } from '../errors';
-import type { CopiedTable, Rejection } from './copiedTable';
+import type { CopiedTable } from './copiedTable';
+import { csvRejections } from './csvRejections';
 import { checkHeader, readHeader } from './csvHeader';
 import { duckDbMessage, sqlIdentifier, sqlString } from './duckDb';
 import { copyToParquet, type ParquetTarget } from './parquetCopy';
-import { lineBreaks, linesAtOffsets } from './sourceLines';
 import type { Column } from './types';
 
 /** Longest record DuckDB reads (its default is 2 MB); a longer one is rejected (LINE SIZE OVER MAXIMUM). */
@@ -77,7 +77,7 @@ export async function copyDelimited(
     format: delimiter === '\t' ? 'tsv' : 'csv',
     recordsOut,
     rejectedCount: Number(counted.getRows()[0]![0]),
-    rejections: () => rejections(connection, rejects, path),
+    rejections: () => csvRejections(connection, rejects, path),
   };
 }
 
@@ -192,50 +192,4 @@ async function sniffDelimiter(connection: DuckDBConnection, path: string): Promi
 
 function sniffFailed(error: unknown): boolean {
   return SNIFF_FAILED.test(duckDbMessage(error));
-}
-
-interface RejectRow {
-  /** DuckDB's record number: rows of one record share it. */
-  readonly record: bigint;
-  /** 1-based offset of the record's first byte, blank lines before it included. */
-  readonly offset: bigint;
-  readonly type: string;
-  readonly message: string;
-  readonly text: string;
-}
-
-/**
- * One rejection per record (a record may fail in several columns), in file order. DuckDB's csv_line starts with the
- * blank lines before the record; the physical line is counted from the record's byte offset.
- */
-async function rejections(connection: DuckDBConnection, table: string, path: string): Promise<Rejection[]> {
-  const result = await connection.runAndReadAll(
-    `SELECT line, line_byte_position, error_type, error_message, csv_line FROM ${table} ORDER BY line, column_idx`,
-  );
-  const records = new Map<bigint, RejectRow[]>();
-  for (const [record, offset, type, message, text] of result.getRows()) {
-    const row = { record: record as bigint, offset: offset as bigint, type: String(type), message: String(message), text: String(text ?? '') };
-    records.set(row.record, [...(records.get(row.record) ?? []), row]);
-  }
-  const grouped = [...records.values()];
-  const starts = await linesAtOffsets(
-    path,
-    grouped.map((rows) => Number(rows[0]!.offset) - 1),
-  );
-  return grouped.map((rows, index) => {
-    const first = rows[0]!;
-    const blank = /^[\r\n]*/.exec(first.text)![0];
-    const raw = first.text.slice(blank.length);
-    const line = starts[index]! + lineBreaks(blank);
-    return { line, reason: rows.map((row) => reason(row, line, raw)).join('; '), raw };
-  });
-}
-
-function reason(row: RejectRow, line: number, raw: string): string {
-  const text = `${row.type.toLowerCase()}: ${row.message}`;
-  if (row.type !== 'UNQUOTED VALUE') return text;
-  const advice = `${text} (a quoted field must be closed by a quote right before the delimiter or the line break, and quotes inside it must be doubled)`;
-  // a quote left open swallows the lines up to the next quote: say which lines went into this one record
-  const last = line + lineBreaks(raw.replace(/\r?\n$/, ''));
-  return last > line ? `${advice}; lines ${line}–${last} were read as this one record` : advice;
 }
