@@ -4,6 +4,8 @@
  */
 import { subnetCidr, parseIpv4Cidr, type Ipv4Block } from '../src/config/cidr';
 import { regionKey } from '../src/config/regions';
+import { TerraformStack, Testing } from 'cdktf';
+import { DIRECT_UPLOAD_MAX_BYTES, EtlFunction } from '../src/constructs/EtlFunction';
 import { JOBS_BY_STATUS_INDEX } from '../src/constructs/JobTable';
 import { devDefinition, writeEnvironments } from './support/environmentFixtures';
 import { SynthesizedStack, policy, synthesizeStacks, type Json } from './support/synthesized';
@@ -28,6 +30,22 @@ test("an environment's etl.maxObjectMb and etl.parallelRecords size the ETL Lamb
   // 2 files × 3 copies × 256 MiB + 1,024 MiB of DuckDB spill
   expect(functions.map((fn) => fn.ephemeral_storage)).toEqual(Array(3).fill({ size: 2560 }));
   for (const fn of functions) expect(fn.environment.variables).toMatchObject({ MAX_OBJECT_BYTES: String(256 * 1024 ** 2), MAX_PARALLEL_RECORDS: '2' });
+});
+
+test('an ETL zip larger than Lambda takes with the function (50 MiB) stops the synth and says what to do', () => {
+  const arn = 'arn:aws:service:us-east-1:123456789012:x';
+  const props = {
+    account: '123456789012', functionName: 'f', roleName: 'r', logGroupName: 'l', subnetIds: ['s'], securityGroupIds: ['g'], bucketName: 'b', bucketArn: arn,
+    tableName: 't', tableArn: arn, tableIndexArn: arn, queueArn: arn, timeoutSeconds: 900, reservedConcurrency: 5, maxConcurrency: 2, batchSize: 1, memorySize: 1769,
+    maxObjectBytes: 1024 ** 3, parallelRecords: 3,
+  };
+  // any file will do as the zip: only its stated size counts here
+  const artifact = (bytes: number) => ({ version: '1.0.0', zipPath: __filename, sha256: 'a'.repeat(64), base64Sha256: 'b', bytes });
+
+  expect(() => new EtlFunction(new TerraformStack(Testing.app(), 'over'), 'etl', { ...props, artifact: artifact(DIRECT_UPLOAD_MAX_BYTES + 1) })).toThrow(
+    `${__filename} is 52428801 bytes, more than the 52428800 (50 MiB) Lambda takes uploaded with the function: make the zip smaller`,
+  );
+  expect(() => new EtlFunction(new TerraformStack(Testing.app(), 'at'), 'etl', { ...props, artifact: artifact(DIRECT_UPLOAD_MAX_BYTES) })).not.toThrow();
 });
 
 test('one stack per environment × region of the shipped environments', () => {

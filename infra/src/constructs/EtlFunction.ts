@@ -70,6 +70,12 @@ export const MAX_EPHEMERAL_STORAGE_MIB = 10_240;
 
 const MIB = 1024 ** 2;
 
+/**
+ * The largest zip Lambda takes with the function itself (terraform `filename`; CreateFunction refuses a request over
+ * 69,905,067 bytes, which is 50 MiB in base64). The ETL zip with DuckDB's binding is ~24 MB.
+ */
+export const DIRECT_UPLOAD_MAX_BYTES = 50 * MIB;
+
 /** The /tmp a function needs for these limits (formula at EtlFunctionProps.maxObjectBytes); may exceed what Lambda allows. */
 export function ephemeralStorageMib(maxObjectBytes: number, parallelRecords: number): number {
   return Math.ceil((parallelRecords * STAGED_COPIES * maxObjectBytes) / MIB) + DUCKDB_SPILL_MIB;
@@ -136,6 +142,12 @@ export class EtlFunction extends Construct {
       ),
     });
 
+    if (props.artifact.bytes > DIRECT_UPLOAD_MAX_BYTES) {
+      throw new Error(
+        `${props.artifact.zipPath} is ${props.artifact.bytes} bytes, more than the ${DIRECT_UPLOAD_MAX_BYTES} (50 MiB) Lambda takes ` +
+          'uploaded with the function: make the zip smaller (etl/scripts/build.ts), or deploy it through an S3 object (s3_bucket, s3_key)',
+      );
+    }
     // Copied into each stack's assets/ so a synthesized stack directory is self-contained (deploy from the artifact).
     const code = new TerraformAsset(this, 'code', { path: props.artifact.zipPath, type: AssetType.FILE });
     this.function = new LambdaFunction(this, 'function', {
