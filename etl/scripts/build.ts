@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from './atomicWrite';
 import { bundle } from './bundle';
 import { cacheDirFor, cachedDeflate } from './deflateCache';
 import { type DeflatedEntry, deterministicZip } from './deterministicZip';
@@ -60,8 +61,8 @@ export async function buildEtl(options: BuildOptions & { readonly outDir?: strin
   const { manifest, zip } = await buildEtlArtifact(options);
   await mkdir(outDir, { recursive: true });
   // Zip first: a manifest on disk implies its zip is complete.
-  await writeFile(path.join(outDir, manifest.file), zip);
-  await writeFile(path.join(outDir, manifest.file.replace(/\.zip$/, '.manifest.json')), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomically(path.join(outDir, manifest.file), zip);
+  await writeFileAtomically(path.join(outDir, manifest.file.replace(/\.zip$/, '.manifest.json')), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomically } from './atomicWrite';
 import { DEFLATE_LEVEL, type DeflatedEntry, deflateEntry } from './deterministicZip';
 
 /** Entries at least this big are cached: in practice libduckdb.so (70.5 MB); everything else deflates in milliseconds. */
@@ -13,8 +14,7 @@ const FFLATE_VERSION = (require('fflate/package.json') as { version: string }).v
 /**
  * deflateEntry with a disk cache: deflating libduckdb.so takes 4–8 s here and npm test builds the zip about eight
  * times, so its deflated bytes are kept in `cacheDir`, keyed by everything that decides them (the content's sha256,
- * the level, fflate's version). Written to a temporary name and renamed, so a reader never sees half a file; a
- * missing entry is computed again.
+ * the level, fflate's version), written atomically; a missing entry is computed again.
  */
 export async function cachedDeflate(data: Uint8Array, cacheDir: string): Promise<DeflatedEntry> {
   if (data.byteLength < CACHED_FROM_BYTES) return deflateEntry(data);
@@ -24,13 +24,7 @@ export async function cachedDeflate(data: Uint8Array, cacheDir: string): Promise
   if (cached) return { deflated: new Uint8Array(cached), crc: crc32(data), size: data.byteLength };
   const entry = deflateEntry(data);
   await mkdir(cacheDir, { recursive: true });
-  const partial = `${file}.${randomUUID()}.partial`;
-  try {
-    await writeFile(partial, entry.deflated);
-    await rename(partial, file);
-  } finally {
-    await rm(partial, { force: true });
-  }
+  await writeFileAtomically(file, entry.deflated);
   return entry;
 }
 

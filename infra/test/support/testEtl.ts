@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { currentEtlVersion, loadEtlArtifact, manifestFileName, releaseDir } from '../../src/config/etlArtifact';
@@ -6,6 +6,15 @@ import { loadEnvironments } from '../../src/config/loadEnvironments';
 
 const REAL_ETL = path.join(__dirname, '../../../etl');
 const cache = new Map<string, string>();
+
+/** The zip (24 MB with DuckDB's binding) hard-linked where it can be, so each test's etl/ folder costs no copy. */
+function linkOrCopy(source: string, target: string): void {
+  try {
+    linkSync(source, target);
+  } catch {
+    copyFileSync(source, target);
+  }
+}
 
 /**
  * An etl/ folder for tests that synthesize environments (the shipped ones by default), so that they need neither
@@ -23,14 +32,14 @@ export function testEtlDir(environmentsDir = path.join(__dirname, '../../../envi
   const dist = path.join(dir, 'dist');
   mkdirSync(dist);
   copyFileSync(path.join(REAL_ETL, 'package.json'), path.join(dir, 'package.json'));
-  copyFileSync(built.zipPath, path.join(dist, path.basename(built.zipPath)));
+  linkOrCopy(built.zipPath, path.join(dist, path.basename(built.zipPath)));
   copyFileSync(path.join(REAL_ETL, 'dist', manifestFileName(current)), path.join(dist, manifestFileName(current)));
   const manifest = JSON.parse(readFileSync(path.join(dist, manifestFileName(current)), 'utf8')) as Record<string, unknown>;
   for (const version of new Set(loadEnvironments(environmentsDir).flatMap((env) => env.etl.version ?? []))) {
     const release = releaseDir(dist, version);
     mkdirSync(release, { recursive: true });
     const file = `analytics-etl-${version}.zip`;
-    copyFileSync(built.zipPath, path.join(release, file));
+    linkOrCopy(built.zipPath, path.join(release, file));
     writeFileSync(path.join(release, manifestFileName(version)), JSON.stringify({ ...manifest, version, file }));
   }
   cache.set(environmentsDir, dir);
