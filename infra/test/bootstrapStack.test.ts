@@ -225,6 +225,7 @@ describe('permission policies', () => {
           if (r === '*') return s.Sid !== 'DescribeOnlyOnStar' || !actionsOf(s).every((a) => /^(ec2|logs):Describe/.test(a));
           if (r.startsWith(`arn:aws:s3:::${STATE_BUCKET}`)) return false;
           if (r.endsWith(':event-source-mapping:*')) return false; // ids are UUIDs; only Get and ListTags
+          if (r === `arn:aws:kms:*:${ACCOUNT}:key/*`) return s.Condition?.StringEquals?.['kms:RequestAlias'] !== 'alias/aws/dynamodb'; // refresh of an SSE table
           return !/[:/]analytics-|log-group:\/aws\/(lambda|vpc-flow-logs)\/analytics-/.test(r);
         }),
       );
@@ -252,6 +253,9 @@ describe('permission policies', () => {
       if (resource.endsWith(':event-source-mapping:*')) {
         if (condition.ArnLike?.['lambda:FunctionArn'] === `arn:aws:lambda:*:${ACCOUNT}:function:analytics-etl-*-${env.suffix}`) return 'mappings of our function';
         if (actionsOf(statement).every((a) => ['lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'].includes(a))) return 'tags of mappings';
+      }
+      if (resource === `arn:aws:kms:*:${ACCOUNT}:key/*` && condition.StringEquals?.['kms:RequestAlias'] === 'alias/aws/dynamodb' && actionsOf(statement).join() === 'kms:DescribeKey') {
+        return "DynamoDB's AWS-managed key: its metadata, asked by alias when a table is refreshed";
       }
       if (/^arn:aws:ec2:\*:\d{12}:[a-z-]+\/\*$/.test(resource)) {
         const tags = condition.StringEquals ?? {};

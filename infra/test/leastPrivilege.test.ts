@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { synth, synthBootstrap } from '../src/app';
 import { bootstrapStackName, bootstrapStateKey } from '../src/bootstrap/BootstrapStack';
+import { bootstrapAdministratorStatements } from '../src/bootstrap/permissions';
 import { regionalNames } from '../src/config/names';
 import { savedPlansPrefix } from '../src/constructs/StateStore';
 import { stackName, stateKey } from '../src/stacks/RegionalStack';
@@ -25,13 +26,13 @@ const table = (region: string, env: string) => `arn:aws:dynamodb:${region}:${ACC
 const fn = (region: string, env: string) => `arn:aws:lambda:${region}:${ACCOUNT}:function:${names(region, env).etlFunction}`;
 
 let outdir: string;
-let principals: Record<'plan' | 'deployDev' | 'deployStaging' | 'deployProd' | 'etlUsEast1', SimulatedPrincipal>;
+let principals: Record<'plan' | 'deployDev' | 'deployStaging' | 'deployProd' | 'etlUsEast1' | 'administrator', SimulatedPrincipal>;
 let resourcePolicies: Map<string, PolicyDocument>;
 
 beforeAll(() => {
   outdir = mkdtempSync(path.join(tmpdir(), 'least-privilege-'));
   synth({ outdir });
-  synthBootstrap({ outdir });
+  const { accounts } = synthBootstrap({ outdir });
   const bootstrap = new SynthesizedPolicies(path.join(outdir, 'stacks', bootstrapStackName(ACCOUNT)));
   const regional = new SynthesizedPolicies(path.join(outdir, 'stacks', stackName('dev', 'us-east-1')));
   const role = (stack: SynthesizedPolicies, roleName: string, name: string, extra: Partial<SimulatedPrincipal> = {}): SimulatedPrincipal => {
@@ -44,6 +45,12 @@ beforeAll(() => {
     deployStaging: role(bootstrap, 'analytics-deploy-staging', 'deploy role (staging)'),
     deployProd: role(bootstrap, 'analytics-deploy-prod', 'deploy role (prod)'),
     etlUsEast1: role(regional, names('us-east-1', 'dev').etlRole, 'ETL role (dev us-east-1)', { endpointPolicies: regional.endpointPolicies() }),
+    administrator: {
+      name: 'bootstrap administrator',
+      arn: `arn:aws:iam::${ACCOUNT}:user/bootstrap-administrator`,
+      account: ACCOUNT,
+      identityPolicies: [{ name: 'bootstrap-administrator', policy: { Version: '2012-10-17', Statement: bootstrapAdministratorStatements(accounts[0]!, bootstrapStateKey(ACCOUNT)) } }],
+    },
   };
   resourcePolicies = new Map([...bootstrap.resourcePolicies(), ...regional.resourcePolicies()]);
 });
@@ -73,7 +80,7 @@ const decide = async (c: Case): Promise<Decision> =>
 
 const devTags = { 'aws:ResourceTag/Environment': 'dev', 'aws:ResourceTag/Application': 'analytics-platform' };
 const prodTags = { 'aws:ResourceTag/Environment': 'prod', 'aws:ResourceTag/Application': 'analytics-platform' };
-const everyRole = ['plan', 'deployDev', 'deployStaging', 'deployProd', 'etlUsEast1'] as const;
+const everyRole = ['plan', 'deployDev', 'deployStaging', 'deployProd', 'etlUsEast1', 'administrator'] as const;
 
 const MUST_DENY: readonly Case[] = [
   // the ETL: its own region's bucket, input/ read-only
@@ -97,8 +104,8 @@ const MUST_DENY: readonly Case[] = [
   { why: "ephemeral (dev) deploy role empties staging's bucket", who: 'deployDev', action: 's3:DeleteObjectVersion', resource: `${bucket('us-east-1', 'staging')}/processed/a.parquet` },
   { why: "ephemeral (dev) deploy role writes staging's state", who: 'deployDev', action: 's3:PutObject', resource: `${STATE_BUCKET}/${stateKey('staging', 'us-east-1')}` },
   { why: "ephemeral (dev) deploy role changes staging's queue", who: 'deployDev', action: 'sqs:SetQueueAttributes', resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:${names('us-east-1', 'staging').queue}` },
-  // no role reads the bootstrap state
-  ...everyRole.map((who): Case => ({ why: `${who} reads the bootstrap state`, who, action: 's3:GetObject', resource: `${STATE_BUCKET}/${bootstrapStateKey(ACCOUNT)}` })),
+  // no workflow role (nor the ETL) reads the bootstrap state; only the administrator who applies it
+  ...everyRole.filter((who) => who !== 'administrator').map((who): Case => ({ why: `${who} reads the bootstrap state`, who, action: 's3:GetObject', resource: `${STATE_BUCKET}/${bootstrapStateKey(ACCOUNT)}` })),
   // the job table of a non-ephemeral environment is deleted by no role, its own deploy role included (deletion protection too)
   ...everyRole.flatMap((who) => (['staging', 'prod'] as const).map((env): Case => ({ why: `${who} deletes ${env}'s job table`, who, action: 'dynamodb:DeleteTable', resource: table('us-east-1', env) }))),
   // the plan role writes nothing but saved plans
@@ -111,7 +118,14 @@ const MUST_DENY: readonly Case[] = [
   { why: 'plan role writes a role policy', who: 'plan', action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/${names('us-east-1', 'prod').etlRole}` },
   { why: 'plan role writes a job', who: 'plan', action: 'dynamodb:PutItem', resource: table('us-east-1', 'prod') },
   { why: 'plan role creates a VPC', who: 'plan', action: 'ec2:CreateVpc', resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:vpc/new`, context: { 'aws:RequestTag/Environment': 'prod', 'aws:RequestTag/Application': 'analytics-platform' } },
+  { why: 'plan role reads a key other than DynamoDB\'s managed one', who: 'plan', action: 'kms:DescribeKey', resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` },
+  { why: 'plan role decrypts with DynamoDB\'s managed key', who: 'plan', action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, context: { 'kms:RequestAlias': 'alias/aws/dynamodb' } },
   { why: 'plan role sends to a queue', who: 'plan', action: 'sqs:SendMessage', resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:${names('us-east-1', 'prod').queue}` },
+  // the bootstrap administrator's policy: the bootstrap stack's resources, not the platform's or anyone else's
+  { why: 'bootstrap administrator deletes a raw bucket', who: 'administrator', action: 's3:DeleteBucket', resource: bucket('us-east-1', 'prod') },
+  { why: 'bootstrap administrator writes a state', who: 'administrator', action: 's3:PutObject', resource: `${STATE_BUCKET}/${stateKey('prod', 'us-east-1')}` },
+  { why: 'bootstrap administrator changes the ETL role', who: 'administrator', action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/${names('us-east-1', 'prod').etlRole}` },
+  { why: 'bootstrap administrator creates another role', who: 'administrator', action: 'iam:CreateRole', resource: `arn:aws:iam::${ACCOUNT}:role/admin` },
   // TLS only on the raw bucket, whoever asks
   { why: 'ETL reads input/ over plain HTTP', who: 'etlUsEast1', action: 's3:GetObject', resource: `${bucket('us-east-1', 'dev')}/input/sales/a.csv`, plainHttp: true },
   { why: 'ETL writes processed/ over plain HTTP', who: 'etlUsEast1', action: 's3:PutObject', resource: `${bucket('us-east-1', 'dev')}/processed/a.parquet`, plainHttp: true },
@@ -127,6 +141,9 @@ const MUST_ALLOW: readonly Case[] = [
   { why: 'staging deploy role writes its state', who: 'deployStaging', action: 's3:PutObject', resource: `${STATE_BUCKET}/${stateKey('staging', 'us-east-1')}` },
   { why: 'prod deploy role updates its function', who: 'deployProd', action: 'lambda:UpdateFunctionCode', resource: fn('us-east-1', 'prod') },
   { why: 'dev (ephemeral) deploy role deletes its job table', who: 'deployDev', action: 'dynamodb:DeleteTable', resource: table('us-east-1', 'dev') },
+  { why: 'bootstrap administrator creates the plan role', who: 'administrator', action: 'iam:CreateRole', resource: `arn:aws:iam::${ACCOUNT}:role/analytics-plan` },
+  { why: 'bootstrap administrator writes the bootstrap state', who: 'administrator', action: 's3:PutObject', resource: `${STATE_BUCKET}/${bootstrapStateKey(ACCOUNT)}` },
+  { why: 'bootstrap administrator configures the state bucket', who: 'administrator', action: 's3:PutBucketVersioning', resource: STATE_BUCKET },
   { why: 'dev deploy role changes its tagged VPC', who: 'deployDev', action: 'ec2:ModifyVpcAttribute', resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:vpc/vpc-0dev`, context: devTags },
 ];
 

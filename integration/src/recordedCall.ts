@@ -70,7 +70,8 @@ export function recordedCall(request: RecordedRequest): AwsCall | undefined {
 
   const folder = REST_SERVICES[scope.service];
   if (!folder) throw new Error(`recorded request ${describe}: not a JSON, query or known REST call`);
-  const rest = restOperation(folder, request.method, url);
+  const headers = new Map(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const rest = restOperation(folder, request.method, url, headers);
   if (!rest) throw new Error(`recorded request ${describe}: no ${folder} operation matches it in botocore's model`);
   const text = scope.service === 'lambda' ? bodyText(request) : '';
   return { ...base, operation: rest.operation, params: { ...(text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {}), ...rest.params } };

@@ -4,8 +4,7 @@
  * against that role's synthesized policies (policySimulation.ts). The harness's own calls (uploads, read-backs) are
  * counted, not checked: they stand for producers and people, not for a role of the platform.
  */
-import { emulatorFacts } from './emulatorFacts';
-import { authorizationsOf } from './iamActions';
+import { authorizationsOf, type ResourceFacts } from './iamActions';
 import { type PlatformPolicies, principalName, principalOf } from './principals';
 import { parseRecording } from './recordedCall';
 import { simulate } from './policySimulation';
@@ -13,9 +12,10 @@ import { simulate } from './policySimulation';
 export interface PrincipalTally {
   readonly principal: string;
   calls: number;
-  /** Distinct action + resource + request context. */
-  authorizations: number;
+  /** Calls whose every authorization was allowed. */
   allowed: number;
+  /** Distinct action + resource + request context simulated. */
+  authorizations: number;
 }
 
 export interface RecordedCallCheck {
@@ -24,17 +24,31 @@ export interface RecordedCallCheck {
   readonly failures: readonly string[];
 }
 
-export async function checkRecordedCalls(recording: string, endpoint: string, policies: PlatformPolicies): Promise<RecordedCallCheck> {
+export interface CheckOptions {
+  /**
+   * Buckets a suite names differently from the account's (its own saved-plan bucket on a shared emulator), with the
+   * bucket of the synthesized policies each stands for.
+   */
+  readonly bucketStandIns?: Readonly<Record<string, string>>;
+}
+
+function standIn(resource: string, standIns: Readonly<Record<string, string>>): string {
+  for (const [used, real] of Object.entries(standIns)) {
+    if (resource === `arn:aws:s3:::${used}` || resource.startsWith(`arn:aws:s3:::${used}/`)) return `arn:aws:s3:::${real}${resource.slice(`arn:aws:s3:::${used}`.length)}`;
+  }
+  return resource;
+}
+
+export async function checkRecordedCalls(recording: string, facts: ResourceFacts, policies: PlatformPolicies, options: CheckOptions = {}): Promise<RecordedCallCheck> {
   const calls = parseRecording(recording);
-  const facts = await emulatorFacts(endpoint, calls);
   const resourcePolicies = policies.resourcePolicies();
   const tallies = new Map<string, PrincipalTally>();
-  const seen = new Set<string>();
-  const failures: string[] = [];
+  const verdicts = new Map<string, boolean>();
+  const failures = new Set<string>();
   for (const call of calls) {
     const principal = principalOf(call);
     const name = principalName(principal);
-    const tally = tallies.get(name) ?? { principal: name, calls: 0, authorizations: 0, allowed: 0 };
+    const tally = tallies.get(name) ?? { principal: name, calls: 0, allowed: 0, authorizations: 0 };
     tallies.set(name, tally);
     tally.calls++;
     const simulated = policies.principal(principal);
@@ -43,24 +57,36 @@ export async function checkRecordedCalls(recording: string, endpoint: string, po
     try {
       authorizations = await authorizationsOf(call, simulated.account, facts);
     } catch (error) {
-      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.add(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    for (const authorization of authorizations) {
+    let allowed = true;
+    for (const found of authorizations) {
+      const authorization = { ...found, resource: standIn(found.resource, options.bucketStandIns ?? {}) };
       const key = JSON.stringify([name, authorization, call.region]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      tally.authorizations++;
-      const verdict = await simulate({ principal: simulated, authorization, region: call.region, resourcePolicies });
-      if (verdict.decision === 'Allowed') tally.allowed++;
-      else failures.push(`${verdict.what}: ${verdict.decision} (${call.operation} in ${call.region}${Object.keys(authorization.context).length ? `, context ${JSON.stringify(authorization.context)}` : ''})`);
+      let verdict = verdicts.get(key);
+      if (verdict === undefined) {
+        tally.authorizations++;
+        const context = Object.keys(authorization.context).length ? `, context ${JSON.stringify(authorization.context)}` : '';
+        try {
+          const { decision, what } = await simulate({ principal: simulated, authorization, region: call.region, resourcePolicies });
+          verdict = decision === 'Allowed';
+          if (!verdict) failures.add(`${what}: ${decision} (${call.operation} in ${call.region}${context})`);
+        } catch (error) {
+          verdict = false;
+          failures.add(`${error instanceof Error ? error.message : String(error)} (${call.operation} in ${call.region}${context})`);
+        }
+        verdicts.set(key, verdict);
+      }
+      allowed &&= verdict;
     }
+    if (allowed) tally.allowed++;
   }
-  return { tallies: [...tallies.values()].sort((a, b) => a.principal.localeCompare(b.principal)), failures };
+  return { tallies: [...tallies.values()].sort((a, b) => a.principal.localeCompare(b.principal)), failures: [...failures] };
 }
 
-/** The table the suites print: role → calls recorded, authorizations simulated, allowed. */
+/** The table the suites print: role → calls recorded, allowed, distinct authorizations simulated. */
 export function tallyTable(title: string, tallies: readonly PrincipalTally[]): string {
-  const rows = tallies.map((t) => `| ${t.principal} | ${t.calls} | ${t.principal.startsWith('test harness') ? '–' : `${t.authorizations} | ${t.allowed}`} |`);
-  return [`${title}`, '', '| principal | calls recorded | authorizations simulated | allowed |', '|---|---:|---:|---:|', ...rows.map((r) => (r.endsWith('– |') ? r.replace('– |', '– | – |') : r))].join('\n');
+  const row = (t: PrincipalTally) => (t.principal.startsWith('test harness') ? `| ${t.principal} | ${t.calls} | – | – |` : `| ${t.principal} | ${t.calls} | ${t.allowed} | ${t.authorizations} |`);
+  return [title, '', '| principal | calls recorded | calls allowed | distinct authorizations simulated |', '|---|---:|---:|---:|', ...tallies.map(row)].join('\n');
 }

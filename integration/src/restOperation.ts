@@ -26,6 +26,9 @@ interface Route {
   readonly query: ReadonlyMap<string, string | undefined>;
   /** Query members, as the model names them (`versionId` → `VersionId`). */
   readonly queryMembers: ReadonlyMap<string, string>;
+  /** Header members, by lower-case header name; the required ones tell CopyObject (`x-amz-copy-source`) from PutObject. */
+  readonly headerMembers: ReadonlyMap<string, string>;
+  readonly requiredHeaders: readonly string[];
 }
 
 export interface RestOperation {
@@ -69,12 +72,20 @@ function routes(service: string): readonly Route[] {
     }
     const shape = input ? model.shapes[input.shape] : undefined;
     const queryMembers = new Map<string, string>();
+    const headerMembers = new Map<string, string>();
+    const requiredHeaders: string[] = [];
     for (const [name, member] of Object.entries(shape?.members ?? {})) {
-      if (member.location !== 'querystring' || !member.locationName) continue;
-      queryMembers.set(member.locationName, name);
-      if (shape?.required?.includes(name)) query.set(member.locationName, undefined);
+      if (!member.locationName) continue;
+      const required = shape?.required?.includes(name) ?? false;
+      if (member.location === 'querystring') {
+        queryMembers.set(member.locationName, name);
+        if (required) query.set(member.locationName, undefined);
+      } else if (member.location === 'header') {
+        headerMembers.set(member.locationName.toLowerCase(), name);
+        if (required) requiredHeaders.push(member.locationName.toLowerCase());
+      }
     }
-    return { operation, method: http.method, segments: uriPath.split('/').filter(Boolean), query, queryMembers };
+    return { operation, method: http.method, segments: uriPath.split('/').filter(Boolean), query, queryMembers, headerMembers, requiredHeaders };
   });
   routesByService.set(service, built);
   return built;
@@ -100,8 +111,11 @@ function matchPath(segments: readonly string[], parts: readonly string[]): Recor
   return parts.length === segments.length ? params : undefined;
 }
 
-/** The operation of a REST request (`service` as botocore names its folder: `s3`, `lambda`), or undefined. */
-export function restOperation(service: string, method: string, url: URL): RestOperation | undefined {
+/**
+ * The operation of a REST request (`service` as botocore names its folder: `s3`, `lambda`), or undefined.
+ * `headers` by lower-case name.
+ */
+export function restOperation(service: string, method: string, url: URL, headers: ReadonlyMap<string, string>): RestOperation | undefined {
   // percent-decoded per segment: keys such as `input/a%2Bb.csv` name the object `input/a+b.csv`
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   let best: { route: Route; params: Record<string, string> } | undefined;
@@ -110,13 +124,19 @@ export function restOperation(service: string, method: string, url: URL): RestOp
     const params = matchPath(route.segments, parts);
     if (!params) continue;
     const queryMatches = [...route.query].every(([key, value]) => url.searchParams.has(key) && (value === undefined || url.searchParams.get(key) === value));
-    if (!queryMatches) continue;
-    // the most specific route wins: GetObjectAcl (?acl) over GetObject, UploadPart (partNumber, uploadId) over PutObject
-    if (!best || route.query.size > best.route.query.size) best = { route, params };
+    if (!queryMatches || !route.requiredHeaders.every((name) => headers.has(name))) continue;
+    // the most specific route wins: GetObjectAcl (?acl) over GetObject, UploadPart (partNumber, uploadId) and CopyObject
+    // (x-amz-copy-source) over PutObject
+    const specificity = (r: Route) => r.query.size + r.requiredHeaders.length;
+    if (!best || specificity(route) > specificity(best.route)) best = { route, params };
   }
   if (!best) return undefined;
   for (const [key, value] of url.searchParams) {
     const member = best.route.queryMembers.get(key);
+    if (member) best.params[member] = value;
+  }
+  for (const [name, value] of headers) {
+    const member = best.route.headerMembers.get(name);
     if (member) best.params[member] = value;
   }
   return { operation: best.route.operation, params: best.params };

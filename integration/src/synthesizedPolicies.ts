@@ -11,7 +11,7 @@ type Resources = Record<string, Record<string, Record<string, any>>>;
 
 export interface PolicyDocument {
   readonly Version: string;
-  readonly Statement: readonly Record<string, unknown>[];
+  readonly Statement: readonly object[];
 }
 
 export interface NamedPolicy {

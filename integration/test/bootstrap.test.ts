@@ -19,7 +19,9 @@ import { synthBootstrap } from '../../infra/src/app';
 import { bootstrapStackName } from '../../infra/src/bootstrap/BootstrapStack';
 import { apply, destroy, init, outputs, plan } from '../../infra/src/terraform/terraformCli';
 import { type Emulator, startEmulator } from '../src/emulator';
+import { terraformAgent } from '../src/principals';
 import { EMULATOR_CREDENTIALS } from '../src/regionClients';
+import { RecordedCalls } from './support/recordedCalls';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -53,6 +55,8 @@ beforeAll(async () => {
   synthBootstrap({ environmentsDir: path.resolve(__dirname, '../../environments'), outdir, target: emulator.target });
   dir = path.join(outdir, 'stacks', bootstrapStackName(ACCOUNT));
   await timed('terraform init', () => init(dir));
+  // applied once by a person: the least-privilege check holds them to bootstrapAdministratorStatements
+  process.env.TF_APPEND_USER_AGENT = terraformAgent('administrator');
   await timed('terraform apply', () => apply(dir));
   applied = true;
   values = await outputs(dir);
@@ -142,3 +146,6 @@ test('destroy removes what apply made', async () => {
   await expect(s3.send(new HeadBucketCommand({ Bucket: values.state_bucket as string }))).rejects.toThrow();
   await expect(iam.send(new GetRoleCommand({ RoleName: 'analytics-plan' }))).rejects.toThrow();
 }, 5 * MINUTE);
+
+// the apply and every read-back; terraform destroy runs in afterAll, after this check
+new RecordedCalls('bootstrap.test.ts', () => emulator).test();

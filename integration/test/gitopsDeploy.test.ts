@@ -10,12 +10,15 @@ import path from 'node:path';
 import { synth } from '../../infra/src/app';
 import { runAsStep } from '../../gitops/test/support/actionsRun';
 import { type Emulator, startEmulator } from '../src/emulator';
+import { asRole } from '../src/principals';
 import { destroyClients, type RegionClients, regionClients } from '../src/regionClients';
+import { RecordedCalls } from './support/recordedCalls';
 
 const MINUTE = 60_000;
 let emulator: Emulator;
 let outdir: string;
 let clients: RegionClients;
+const recorded = new RecordedCalls('gitopsDeploy.test.ts', () => emulator);
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -32,14 +35,16 @@ afterAll(async () => {
 
 test('deploy without a reviewed plan: plan and apply in one step, outputs in the summary; destroy removes the stack', async () => {
   const stack = ['--stack', 'dev-us-east-1', '--stacks-dir', path.join(outdir, 'stacks')];
-  const deployed = await runAsStep(['deploy', ...stack]);
+  // the deploy and destroy jobs run in the GitHub environment dev: its deploy role
+  const deployed = await runAsStep(['deploy', ...stack], asRole('deploy-dev'));
   expect(deployed.summary).toMatch(/^### dev-us-east-1 outputs\n\n\| output \| value \|/);
   expect(deployed.summary).toContain('| dynamodb_table_name_us_east_1 | `analytics-jobs-us-east-1-dev` |');
   expect(deployed.summary).toMatch(/dev-us-east-1: applied \(commit [0-9a-f]{12}\)\n/);
   expect(deployed.code).toBe(0);
 
   await clients.s3.send(new HeadBucketCommand({ Bucket: 'analytics-bucket-us-east-1-dev' }));
-  const destroyed = await runAsStep(['destroy', ...stack]);
+  await recorded.beforeDestroy();
+  const destroyed = await runAsStep(['destroy', ...stack], asRole('deploy-dev'));
   expect(destroyed).toMatchObject({ code: 0, summary: expect.stringContaining('### dev-us-east-1 destroyed') });
   await expect(clients.s3.send(new HeadBucketCommand({ Bucket: 'analytics-bucket-us-east-1-dev' }))).rejects.toMatchObject({ name: 'NotFound' });
 }, 15 * MINUTE);
@@ -49,3 +54,5 @@ test('a stack directory that was never synthesized fails the step with the path'
   expect(run.code).toBe(1);
   expect(run.summary).toMatch(/no stack dev-mars-1 in .*stacks: run npm run synth first/);
 });
+
+recorded.test();

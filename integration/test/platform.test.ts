@@ -23,7 +23,9 @@ import { type Emulator, startEmulator } from '../src/emulator';
 import type { BatchReport } from '../src/eventSourceMapping';
 import { unexpectedChanges } from '../src/knownEmulatorDrift';
 import { type Platform, type PlatformRegion, startPlatform } from '../src/platform';
+import { terraformAgent } from '../src/principals';
 import { drained, finishedJob, getJob, queueDepth, upload, waitFor } from './support/pipeline';
+import { RecordedCalls } from './support/recordedCalls';
 
 const ENVIRONMENT = 'dev';
 const MINUTE = 60_000;
@@ -40,6 +42,8 @@ beforeAll(async () => {
   outdir = mkdtempSync(path.join(tmpdir(), 'integration-'));
   emulator = await startEmulator();
   const started = performance.now();
+  // terraform's calls, told apart by their User-Agent: apply runs as the environment's deploy role
+  process.env.TF_APPEND_USER_AGENT = terraformAgent(`deploy-${ENVIRONMENT}`);
   platform = await startPlatform({
     environment: ENVIRONMENT,
     emulator,
@@ -81,7 +85,8 @@ test('a second plan right after apply changes nothing but documented emulator qu
   const started = performance.now();
   const surprises = await Promise.all(
     platform.regions.map(async (r) => {
-      const result = await plan(r.stack.dir, { out: 'second.tfplan', detailedExitcode: true });
+      // as the drift check runs it: the plan role
+      const result = await plan(r.stack.dir, { out: 'second.tfplan', detailedExitcode: true, env: { ...process.env, TF_APPEND_USER_AGENT: terraformAgent('plan') } });
       if (result.code === 1) throw new Error(`plan failed in ${r.stack.dir}:\n${result.stderr}`);
       const changes = (await showJson(r.stack.dir, 'second.tfplan')).resource_changes ?? [];
       return unexpectedChanges(changes, emulator.name).map((change) => `${r.region}: ${change}`);
@@ -263,3 +268,5 @@ test('a message the ETL keeps failing on (job table gone) lands in the DLQ after
 test('the played mappings never failed to poll', () => {
   expect(pollErrors).toEqual([]);
 });
+
+new RecordedCalls('platform.test.ts', () => emulator).test();

@@ -23,8 +23,10 @@ import { fakePullRequest } from '../../gitops/test/support/fakePullRequest';
 import { planAsSteps } from '../../gitops/test/support/planFixtures';
 import { emptyBucket } from '../src/emptyBucket';
 import { type Emulator, startEmulator } from '../src/emulator';
-import { destroyClients, EMULATOR_CREDENTIALS, type RegionClients, regionClients } from '../src/regionClients';
+import { asRole, terraformAgent, type WorkflowRole } from '../src/principals';
+import { destroyClients, type RegionClients, regionClients } from '../src/regionClients';
 import type { SynthesizedJson } from '../src/synthesizedStack';
+import { RecordedCalls } from './support/recordedCalls';
 
 const STACK = 'dev-us-east-1';
 const MINUTE = 60_000;
@@ -43,17 +45,18 @@ let stackDir: string;
 let clients: RegionClients;
 let github: Awaited<ReturnType<typeof fakePullRequest>>;
 
-/** A job's environment: the emulator for the SDK (AWS_ENDPOINT_URL), its credentials, the workflow run. */
-const job = (attempt: number) => ({
+/** A job's environment: the emulator for the SDK (AWS_ENDPOINT_URL), the role it runs as (its credentials), the workflow run. */
+const job = (attempt: number, role: WorkflowRole) => ({
   AWS_ENDPOINT_URL: emulator.target.endpoint,
-  AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+  ...asRole(role),
   GITHUB_RUN_ID: '16234567890',
   GITHUB_RUN_ATTEMPT: String(attempt),
 });
 const stackArgs = () => ['--stack', STACK, '--stacks-dir', path.join(outdir, 'stacks')];
-const planJob = (attempt: number, out: string) => runAsStep(['plan', ...stackArgs(), '--out', path.join(outdir, out), '--save', '--plan-bucket', STATE_BUCKET], job(attempt));
-const deployJob = (plans: string) => runAsStep(['deploy', ...stackArgs(), '--saved-plan', path.join(outdir, plans)], job(1));
+const planJob = (attempt: number, out: string) => runAsStep(['plan', ...stackArgs(), '--out', path.join(outdir, out), '--save', '--plan-bucket', STATE_BUCKET], job(attempt, 'plan'));
+const deployJob = (plans: string) => runAsStep(['deploy', ...stackArgs(), '--saved-plan', path.join(outdir, plans)], job(1, 'deploy-dev'));
+/** Every call is checked against the role that makes it; the saved-plan bucket stands for the account's state bucket. */
+const recorded = new RecordedCalls('reviewedPlan.test.ts', () => emulator, { bucketStandIns: { [STATE_BUCKET]: 'analytics-tfstate-123456789012' } });
 
 beforeAll(async () => {
   outdir = mkdtempSync(path.join(tmpdir(), 'reviewed-plan-'));
@@ -133,6 +136,8 @@ describe('the plan report on real plans of the applied stack that destroy and re
   let replaceChanges: string | undefined;
 
   beforeAll(async () => {
+    // pull-request plans: the plan role
+    process.env.TF_APPEND_USER_AGENT = terraformAgent('plan');
     managed = (await run(stackDir, ['state', 'list'])).stdout.split('\n').filter((address) => address !== '' && !address.startsWith('data.'));
     // the reviewed plan above must have applied: without a state there is nothing to destroy or replace
     expect(managed.length).toBeGreaterThan(20);
@@ -255,3 +260,5 @@ describe('the plan report on real plans of the applied stack that destroy and re
     });
   });
 });
+
+recorded.test();

@@ -14,7 +14,8 @@ import { regionalNames, type RegionalNames } from '../config/names';
 import type { PolicyStatement } from '../constructs/policyDocument';
 import { appliedCommitsPrefix, savedPlansPrefix } from '../constructs/StateStore';
 import { APPLICATION_TAG, stateKey } from '../stacks/RegionalStack';
-import type { BootstrapAccount } from './accounts';
+import { GITHUB_OIDC_HOST } from '../constructs/GithubOidcRole';
+import { type BootstrapAccount, roleNameAndPath } from './accounts';
 
 type Condition = NonNullable<PolicyStatement['Condition']>;
 
@@ -65,6 +66,14 @@ const MANAGED_KINDS: readonly ManagedKind[] = [
     read: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:ListTagsOfResource'],
     write: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
     destroyOnly: ['dynamodb:DeleteTable'],
+  },
+  {
+    // refreshing a table encrypted under DynamoDB's AWS-managed key, the provider asks KMS which key that alias names
+    sid: 'DynamodbManagedKey',
+    resources: (_n, a) => [`arn:aws:kms:*:${a}:key/*`],
+    read: ['kms:DescribeKey'],
+    write: [],
+    condition: () => ({ StringEquals: { 'kms:RequestAlias': 'alias/aws/dynamodb' } }),
   },
   {
     sid: 'EtlFunction',
@@ -259,5 +268,58 @@ export function deployRoleStatements(account: BootstrapAccount, env: Environment
     allow('AdoptDefaultSecurityGroup', ['ec2:CreateTags'], [`arn:aws:ec2:*:${account.account}:security-group/*`], ours('aws:RequestTag')),
     // rules of our (tagged) groups are resources of their own, created untagged by the group's inline rules
     allow('SecurityGroupRules', SECURITY_GROUP_RULES, [`arn:aws:ec2:*:${account.account}:security-group-rule/*`], inRegions(regions)),
+  ];
+}
+
+/** The platform's IAM policies and the GitHub OIDC provider, for the bootstrap administrator. */
+const OIDC_PROVIDER_ACTIONS = [
+  'iam:CreateOpenIDConnectProvider', 'iam:GetOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:TagOpenIDConnectProvider',
+  'iam:UntagOpenIDConnectProvider', 'iam:AddClientIDToOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider',
+  'iam:UpdateOpenIDConnectProviderThumbprint',
+];
+const WORKFLOW_ROLE_ACTIONS = [
+  'iam:CreateRole', 'iam:GetRole', 'iam:DeleteRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole',
+  'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:ListInstanceProfilesForRole',
+];
+const MANAGED_POLICY_ACTIONS = [
+  'iam:CreatePolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyVersions', 'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion',
+  'iam:DeletePolicy', 'iam:TagPolicy', 'iam:UntagPolicy',
+];
+
+function kind(sid: string): ManagedKind {
+  return MANAGED_KINDS.find((k) => k.sid === sid)!;
+}
+
+/**
+ * What applying (and destroying) the bootstrap stack takes, for a person or a pipeline that should not hold
+ * AdministratorAccess: the state bucket (the same settings as a raw bucket) and the bootstrap's own state in it
+ * (`ownStateKey`), the lock table when named (as a job table), the GitHub OIDC provider, the plan and deploy roles and
+ * their managed policies — nothing else.
+ */
+export function bootstrapAdministratorStatements(account: BootstrapAccount, ownStateKey: string): PolicyStatement[] {
+  const { state } = account;
+  const ownState = `arn:aws:s3:::${state.bucket}/${ownStateKey}`;
+  const lockTable = `arn:aws:dynamodb:${state.region}:${account.account}:table/${state.lockTable}`;
+  const bucket = kind('RawBucket');
+  const table = kind('JobTable');
+  const roles = [...new Set(account.environments.flatMap((env) => [env.roles.plan, env.roles.deploy]))].sort();
+  const policies = roles.flatMap((arn) => {
+    const { roleName } = roleNameAndPath(arn);
+    return [`arn:aws:iam::${account.account}:policy/${roleName}-*`];
+  });
+  return [
+    allow('StateBucket', [...bucket.read, ...bucket.write], [`arn:aws:s3:::${state.bucket}`], inRegions([state.region])),
+    // the bootstrap's own state once migrated to the bucket (terraform init -migrate-state), and its lock
+    allow('OwnState', ['s3:GetObject', 's3:PutObject'], [ownState, `${ownState}.tflock`]),
+    allow('ReleaseOwnStateLock', ['s3:DeleteObject'], [`${ownState}.tflock`]),
+    ...(state.lockTable
+      ? [
+          allow('LockTable', [...table.read, ...table.write, ...(table.destroyOnly ?? [])], [lockTable]),
+          allow('StateLockTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [lockTable]),
+        ]
+      : []),
+    allow('GithubOidcProvider', OIDC_PROVIDER_ACTIONS, [`arn:aws:iam::${account.account}:oidc-provider/${GITHUB_OIDC_HOST}`]),
+    allow('WorkflowRoles', WORKFLOW_ROLE_ACTIONS, roles),
+    allow('WorkflowRolePolicies', MANAGED_POLICY_ACTIONS, policies),
   ];
 }
