@@ -4,7 +4,7 @@
  * - On a ~120 MB synthetic CSV (syntheticCsv.ts) and its gzip, CPU time (user + system, every thread) next to wall
  *   time: bare DuckDB COPY of the file to ZSTD Parquet (the peer: no checks), our transform() end to end exactly as
  *   processObject calls it (a file stream instead of the S3 body, counting sinks instead of the uploads; staging,
- *   checks, rejects, Parquet), and papaparse parse-only (ETL 0.2.0's anchor). Median of 3 fresh processes each.
+ *   checks, rejects, Parquet), and papaparse parse-only (ETL 0.2.0's anchor). Median of 3 fresh processes each, interleaved.
  *   Targets: transform ≥ 0.85× the COPY's speed (CPU), transform CPU ≤ 0.3× ETL 0.2.0's, Parquet ≤ 1.0× 0.2.0's.
  * - Peak RSS (maxRSS) of a transform of 100 MB and of 1 GB. Target: RSS(1 GB) ≤ 1.25× RSS(100 MB).
  * - The Lambda zip (built as `npm run build:etl` builds it): size ≤ 30 MB (Lambda takes 50 MB zipped, 250 MB
@@ -85,13 +85,25 @@ async function measure(worker: string, mode: WorkerMode, file: string, scratchDi
   }
 }
 
-/** The median run by CPU time, with its wall time and the rest of that same run. */
-async function measureMedian(worker: string, mode: WorkerMode, file: string, scratchDir: string, runs = RUNS): Promise<WorkerResult & { cpuRuns: number[] }> {
-  const results: WorkerResult[] = [];
-  for (let index = 0; index < runs; index++) results.push(await measure(worker, mode, file, scratchDir));
+type Measured = WorkerResult & { cpuRuns: number[] };
+
+/** One measure per run: the median by CPU time, with the median wall time and every run's CPU time. */
+function summarize(results: readonly WorkerResult[]): Measured {
   const middle = median(results.map((result) => result.cpuMs));
   const chosen = results.find((result) => result.cpuMs === middle) ?? results[0]!;
   return { ...chosen, cpuMs: middle, ms: median(results.map((result) => result.ms)), cpuRuns: results.map((result) => result.cpuMs) };
+}
+
+/**
+ * RUNS of each measure, interleaved (a, b, c, a, b, c, ...) so that the measures compared with each other see the same
+ * machine: on this shared machine other work comes and goes within a minute, and CPU time grows with it.
+ */
+async function measureInterleaved(worker: string, scratchDir: string, measures: readonly (readonly [WorkerMode, string])[]): Promise<Measured[]> {
+  const results: WorkerResult[][] = measures.map(() => []);
+  for (let index = 0; index < RUNS; index++) {
+    for (const [at, [mode, file]] of measures.entries()) results[at]!.push(await measure(worker, mode, file, scratchDir));
+  }
+  return results.map(summarize);
 }
 
 async function generateCsv(file: string, bytes: number): Promise<{ bytes: number; rows: number }> {
@@ -164,12 +176,14 @@ async function main(): Promise<void> {
     const input = await generateCsv(csv, CPU_INPUT_BYTES);
     const gzBytes = await gzipFile(csv, gz);
 
-    log(`papaparse parse-only, DuckDB COPY and transform of the CSV and of its gzip, ${RUNS} runs each`);
-    const parse = await measureMedian(task.worker, 'parse', csv, scratch);
-    const copy = await measureMedian(task.worker, 'copy', csv, scratch);
-    const transformed = await measureMedian(task.worker, 'transform', csv, scratch);
-    const copyGz = await measureMedian(task.worker, 'copy', gz, scratch);
-    const transformedGz = await measureMedian(task.worker, 'transform', gz, scratch);
+    log(`papaparse parse-only, DuckDB COPY and transform of the CSV and of its gzip, ${RUNS} runs each, interleaved`);
+    const [parse, copy, transformed, copyGz, transformedGz] = (await measureInterleaved(task.worker, scratch, [
+      ['parse', csv],
+      ['copy', csv],
+      ['transform', csv],
+      ['copy', gz],
+      ['transform', gz],
+    ])) as [Measured, Measured, Measured, Measured, Measured];
     for (const result of [parse, copy, transformed, copyGz, transformedGz]) {
       if (result.rows !== input.rows) throw new Error(`${result.mode} saw ${result.rows} rows, the generator wrote ${input.rows}`);
     }
@@ -188,7 +202,7 @@ async function main(): Promise<void> {
     }
     const [small, large] = rss as [(typeof rss)[0], (typeof rss)[0]];
 
-    const cpuRow = (measure: string, result: WorkerResult & { cpuRuns: number[] }, output?: number): Row => ({
+    const cpuRow = (measure: string, result: Measured, output?: number): Row => ({
       measure,
       value: `${seconds(result.cpuMs)} CPU, ${seconds(result.ms)} wall, ${fixed(input.bytes / MB / (result.cpuMs / 1000), 0)} MB/CPU-s${output === undefined ? '' : `, ${mb(output)} out`}`,
     });
@@ -202,7 +216,7 @@ async function main(): Promise<void> {
     console.log(`ETL benchmark, measures in node ${workerVersion}, ${process.platform}/${process.arch}, ${cpus().length} CPUs; MB = 10^6 bytes`);
     console.log(
       `input: ${mb(input.bytes)} CSV (${HEADER}), ${input.rows.toLocaleString('en-US')} rows; gzip ${mb(gzBytes)}. ` +
-        `CPU = user + system of the whole process (all threads), median of ${RUNS} fresh processes; DuckDB with 1 thread`,
+        `CPU = user + system of the whole process (all threads), median of ${RUNS} fresh processes (interleaved); DuckDB with 1 thread`,
     );
     console.log('');
     printTable([
