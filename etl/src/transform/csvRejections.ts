@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Rejection } from './copiedTable';
+import { csvRecordsAt } from './csvRecords';
 import { lineBreaks, linesAtOffsets } from './sourceLines';
 
 interface RejectRow {
@@ -13,10 +14,31 @@ interface RejectRow {
 }
 
 /**
- * One rejection per record (a record may fail in several columns), in file order. DuckDB's csv_line starts with the
- * blank lines before the record; the physical line is counted from the record's byte offset.
+ * One rejection per record, in file order: the records DuckDB's reader rejected (`table`, its store_rejects table) and
+ * the rows the ETL left out for a value not in its column's form (`strictTable`: row number and reason).
  */
-export async function csvRejections(connection: DuckDBConnection, table: string, path: string): Promise<Rejection[]> {
+export async function csvRejections(connection: DuckDBConnection, path: string, table: string, strictTable?: string): Promise<Rejection[]> {
+  const read = await readerRejections(connection, table, path);
+  if (strictTable === undefined) return read;
+  const rows = await connection.runAndReadAll(`SELECT row, reason FROM ${strictTable} ORDER BY row`);
+  const reasons = rows.getRows().map(([, reason]) => String(reason));
+  const starts = await connection.runAndReadAll(
+    `SELECT DISTINCT line_byte_position - 1 + length(csv_line) - length(ltrim(csv_line, chr(13) || chr(10))) FROM ${table}`,
+  );
+  const records = await csvRecordsAt(
+    path,
+    rows.getRows().map(([row]) => Number(row)),
+    new Set(starts.getRows().map(([start]) => Number(start))),
+  );
+  const strict = records.map(({ line, raw }, index) => ({ line, reason: reasons[index]!, raw }));
+  return [...read, ...strict].sort((a, b) => a.line - b.line);
+}
+
+/**
+ * One rejection per record DuckDB's reader rejected (a record may fail in several columns). DuckDB's csv_line starts
+ * with the blank lines before the record; the physical line is counted from the record's byte offset.
+ */
+async function readerRejections(connection: DuckDBConnection, table: string, path: string): Promise<Rejection[]> {
   const result = await connection.runAndReadAll(
     `SELECT line, line_byte_position, error_type, error_message, csv_line FROM ${table} ORDER BY line, column_idx`,
   );

@@ -6,8 +6,9 @@ import { DataError } from '../errors';
 import type { CopiedTable } from './copiedTable';
 import { csvRejections } from './csvRejections';
 import { checkHeader, readHeader } from './csvHeader';
-import { duckDbMessage, sqlIdentifier, sqlString } from './duckDb';
+import { duckDbMessage, runChecked, sqlString } from './duckDb';
 import { copyToParquet, type ParquetTarget } from './parquetCopy';
+import { converted, convertedOrError, NOT_PLAIN, rejectReason, strictColumns } from './strictConversion';
 import type { Column } from './types';
 
 /** Longest record DuckDB reads (its default is 2 MB); a longer one is rejected (LINE SIZE OVER MAXIMUM). */
@@ -19,6 +20,8 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const BUFFER_BYTES = 2 * MAX_LINE_BYTES;
 const REJECT_ERRORS = 'etl_reject_errors';
 const REJECT_SCANS = 'etl_reject_scans';
+/** The rows copyStrict left out, with their reasons. */
+const STRICT_REJECTS = 'etl_strict_rejects';
 /** How DuckDB's messages for a failed cast begin. */
 const CONVERSION_FAILED = 'Conversion Error';
 /**
@@ -65,27 +68,25 @@ export async function copyDelimited(
   let copied: Copied;
   try {
     const sniffed = await describe(connection, read([]));
-    const recordsOut = await copyZoned(connection, (asText) => read(asText.length > 0 ? [typesOption(asText)] : []), sniffed, target);
-    copied = { recordsOut, rejects: lastRejects() };
+    copied = await copyStrict(connection, { read: (asText) => read(asText.length > 0 ? [typesOption(asText)] : []), lastRejects }, sniffed, target);
   } catch (error) {
     if (!sniffFailed(error)) throw error;
     copied = await copyUnsniffable(connection, { path, names, read, lastRejects }, target);
   }
-  const { recordsOut, rejects } = copied;
-  const counted = await connection.runAndReadAll(`SELECT count(DISTINCT line) FROM ${rejects}`);
+  const { recordsOut, rejects, strictRejects } = copied;
+  const strictCount = strictRejects === undefined ? '0' : `(SELECT count(*) FROM ${strictRejects})`;
+  const counted = await connection.runAndReadAll(`SELECT count(DISTINCT line) + ${strictCount} FROM ${rejects}`);
   return {
     format: delimiter === '\t' ? 'tsv' : 'csv',
     recordsOut,
     rejectedCount: Number(counted.getRows()[0]![0]),
-    rejections: () => csvRejections(connection, rejects, path),
+    rejections: () => csvRejections(connection, path, rejects, strictRejects),
   };
 }
 
 function rejectErrors(attempt: number): string {
   return `${REJECT_ERRORS}_${attempt}`;
 }
-
-const ZONED = 'TIMESTAMP WITH TIME ZONE';
 
 /** The columns of a read as DuckDB types them (its sniffer, unless the read names them). */
 async function describe(connection: DuckDBConnection, read: string): Promise<Column[]> {
@@ -102,32 +103,49 @@ function columnsOption(columns: readonly Column[]): string {
 }
 
 /**
- * DuckDB's CSV reader turns a value that is no date-time into NULL in a TIMESTAMP WITH TIME ZONE column, without a
- * reject (it casts those after reading, leniently). So those columns are read as text (`read` is given their names)
- * and cast strictly here; if a value after the sample does not convert, the file is read again with those columns as
- * text: nothing is lost.
+ * Reads the file into the Parquet file with the columns DuckDB's reader would convert leniently read as text and
+ * converted strictly (strictConversion.ts). A file whose values all have their column's form is read once; at the
+ * first value that does not, the file is read again, the rows with such a value left out and kept, with their reasons,
+ * in a table of their own (they get their lines from the file: DuckDB numbers no row it returns).
  */
-async function copyZoned(
-  connection: DuckDBConnection,
-  read: (textColumns: readonly string[]) => string,
-  columns: readonly Column[],
-  target: ParquetTarget,
-): Promise<number> {
-  const zoned = columns.flatMap(({ name, type }) => (type === ZONED ? [name] : []));
-  if (zoned.length === 0) return copyToParquet(connection, `SELECT * FROM ${read([])}`, target);
-  const casts = zoned.map((name) => `CAST(${sqlIdentifier(name)} AS TIMESTAMPTZ) AS ${sqlIdentifier(name)}`).join(', ');
+async function copyStrict(connection: DuckDBConnection, reads: StrictReads, columns: readonly Column[], target: ParquetTarget): Promise<Copied> {
+  const strict = strictColumns(columns);
+  const read = (): string => reads.read(strict.map(({ name }) => name));
+  if (strict.length === 0) return { recordsOut: await copyToParquet(connection, `SELECT * FROM ${read()}`, target), rejects: reads.lastRejects() };
   try {
-    return await copyToParquet(connection, `SELECT * REPLACE (${casts}) FROM ${read(zoned)}`, target);
+    const recordsOut = await copyToParquet(connection, `SELECT * REPLACE (${convertedOrError(strict)}) FROM ${read()}`, target);
+    return { recordsOut, rejects: reads.lastRejects() };
   } catch (error) {
-    if (!duckDbMessage(error).startsWith(CONVERSION_FAILED)) throw error;
-    return copyToParquet(connection, `SELECT * FROM ${read(zoned)}`, target);
+    const message = duckDbMessage(error);
+    if (!message.includes(NOT_PLAIN) && !message.startsWith(CONVERSION_FAILED)) throw error;
   }
+  const reason = rejectReason(strict);
+  const recordsOut = await copyToParquet(connection, `SELECT * REPLACE (${converted(strict)}) FROM ${read()} WHERE ${reason} IS NULL`, target);
+  await runChecked(
+    connection,
+    // `whole` uses every column: DuckDB reads (and rejects) only the columns a query uses, and these row numbers must
+    // count the rows the COPY read
+    `CREATE OR REPLACE TEMP TABLE ${STRICT_REJECTS} AS SELECT row, reason FROM (SELECT row_number() OVER () AS row, ${reason} AS reason, ` +
+      `hash(*COLUMNS(*)) AS whole FROM ${read()}) WHERE reason IS NOT NULL AND whole IS NOT NULL`,
+    target.checkpoint,
+  );
+  return { recordsOut, rejects: reads.lastRejects(), strictRejects: STRICT_REJECTS };
 }
 
-/** Rows written to the Parquet file, and the table where the read that wrote them stored its rejects. */
+/** How copyStrict reads the file: read_csv with the given columns as text, and where its last read stored its rejects. */
+interface StrictReads {
+  read(textColumns: readonly string[]): string;
+  lastRejects(): string;
+}
+
+/**
+ * Rows written to the Parquet file, the table where the read that wrote them stored its rejects, and the table of the
+ * rows left out for a value not in its column's form (copyStrict), when there were such.
+ */
 interface Copied {
   readonly recordsOut: number;
   readonly rejects: string;
+  readonly strictRejects?: string;
 }
 
 /** How the reads of one file are built, and where the last one stored its rejects. */
@@ -169,8 +187,7 @@ async function copyUnsniffable(connection: DuckDBConnection, source: CsvReads, t
   if (sniffed.length !== names.length || sniffed.every(({ type }) => type === 'VARCHAR')) return text;
   const typed = (textColumns: readonly string[]): Column[] =>
     sniffed.map((column, index) => ({ name: names[index]!, type: textColumns.includes(column.name) ? 'VARCHAR' : column.type }));
-  const recordsOut = await copyZoned(connection, (textColumns) => read(['auto_detect=false', columnsOption(typed(textColumns))]), sniffed, target);
-  return { recordsOut, rejects: source.lastRejects() };
+  return copyStrict(connection, { read: (textColumns) => read(['auto_detect=false', columnsOption(typed(textColumns))]), lastRejects: source.lastRejects }, sniffed, target);
 }
 
 /** DuckDB's sniffer on the first rows (.txt): the delimiter, with RFC 4180 quotes and a header row. */

@@ -1,4 +1,4 @@
-import { bytesStream, expectClean, expectRows, runTransform } from './runTransform';
+import { bytesStream, expectClean, expectRows, runTransform, transformFailure } from './runTransform';
 
 /** Rows DuckDB's CSV sniffer types a column from (its sample_size default). */
 const SNIFF_ROWS = 20_480;
@@ -105,30 +105,73 @@ describe('transform: column types (DuckDB: the CSV sniffer, read_json over every
     expect(run.rows).toHaveLength(sample.length + 1);
   });
 
-  // DuckDB's reader would make such a value NULL without a reject; the ETL casts those columns itself (delimitedCopy.ts)
-  it('keeps a TIMESTAMP WITH TIME ZONE column as text when a value after the sample is no date-time', async () => {
-    const sample = ints(10 * SNIFF_ROWS).map((n) => `${n},2024-01-01T00:00:00Z`);
-    const run = await runTransform('input/types/zoned.csv', bytesStream(['id,at', ...sample, '1,2024-02-30T00:00:00Z', '2,2024-01-02T10:00:00+02:00'].join('\n')));
+  // Past the sample DuckDB's reader converts these leniently (duckdb/duckdb#25824); the ETL converts those columns itself
+  // (strictConversion.ts) and rejects the record, as 0.x did. Each value sits far after the sample, between two good rows.
+  const CONVERTED = 'cast: Error when converting column "v". ';
+  it.each([
+    ['a decimal in a BIGINT column', '7', 'BIGINT', 7n, '1.5', `"1.5" is not an integer in plain digits (it has a fraction, an exponent, leading zeros, a sign or a separator); DuckDB would have stored 2`],
+    ['an exponent in a BIGINT column', '7', 'BIGINT', 7n, '1e3', `"1e3" is not an integer in plain digits (it has a fraction, an exponent, leading zeros, a sign or a separator); DuckDB would have stored 1000`],
+    ['leading zeros in a BIGINT column', '7', 'BIGINT', 7n, '007', `"007" is not an integer in plain digits (it has a fraction, an exponent, leading zeros, a sign or a separator); DuckDB would have stored 7`],
+    ['a hexadecimal number in a BIGINT column', '7', 'BIGINT', 7n, '0x10', `"0x10" is not an integer in plain digits (it has a fraction, an exponent, leading zeros, a sign or a separator); DuckDB would have stored 16`],
+    ['a digit separator in a BIGINT column', '7', 'BIGINT', 7n, '1_000', `"1_000" is not an integer in plain digits (it has a fraction, an exponent, leading zeros, a sign or a separator); DuckDB would have stored 1000`],
+    ['a plus sign in a BIGINT column', '7', 'BIGINT', 7n, '+7', `"+7" is not an integer in plain digits (it has a fraction, an exponent, leading zeros, a sign or a separator); DuckDB would have stored 7`],
+    ['a time of day in a DATE column', '2024-01-01', 'DATE', new Date('2024-01-01T00:00:00Z'), '2024-01-02 12:30:00', `"2024-01-02 12:30:00" is more than a date (a time of day or an offset); DuckDB would have kept only 2024-01-02`],
+    ['an offset in a TIMESTAMP column', '2024-01-01 10:00:00', 'TIMESTAMP', new Date('2024-01-01T10:00:00Z'), '2024-01-02 12:00:00+02:00', `"2024-01-02 12:00:00+02:00" has a UTC offset, which a TIMESTAMP column (no time zone) cannot keep; DuckDB would have dropped it, storing 2024-01-02 12:00:00`],
+    ['no date-time in a TIMESTAMP WITH TIME ZONE column', '2024-01-01T10:00:00Z', 'TIMESTAMP WITH TIME ZONE', new Date('2024-01-01T10:00:00Z'), '2024-02-30T00:00:00Z', `Could not convert string "2024-02-30T00:00:00Z" to 'TIMESTAMP WITH TIME ZONE'`],
+  ])('rejects %s after the sample (DuckDB would convert it leniently), with its line and reason', async (_case, good, type, stored, late, reason) => {
+    const sample = Array.from({ length: 2 * SNIFF_ROWS }, (_, index) => `${index},${good}`);
+    const run = await runTransform('input/types/lenient.csv', bytesStream(['id,v', ...sample, `1,${late}`, `2,${good}`].join('\n')));
 
     expect(run.result.columns).toEqual([
       { name: 'id', type: 'BIGINT' },
-      { name: 'at', type: 'VARCHAR' },
+      { name: 'v', type },
     ]);
-    expect(run.rows.slice(-2)).toEqual([
-      { id: 1n, at: '2024-02-30T00:00:00Z' },
-      { id: 2n, at: '2024-01-02T10:00:00+02:00' },
-    ]);
-    expect(run.rows[0]).toEqual({ id: 0n, at: '2024-01-01T00:00:00Z' });
-    expect(run.rejected).toEqual([]);
+    expect(run.rejected).toEqual([{ line: sample.length + 2, reason: CONVERTED + reason, raw: `1,${late}` }]);
+    expect(run.result.recordsRejected).toBe(1);
+    expect(run.rows).toHaveLength(sample.length + 1);
+    expect(run.rows.at(-1)).toEqual({ id: 2n, v: stored });
   });
 
-  // A known difference from 0.x, which rejected such a row: DuckDB's VARCHAR → integer cast rounds (docs/etl.md)
-  it('rounds a decimal found after the sample into an integer column (DuckDB casts "1.5" to 2)', async () => {
-    const run = await runTransform('input/types/rounded.csv', bytesStream(['n', ...ints(10 * SNIFF_ROWS), '1.5'].join('\n')));
+  it('accepts what the sniffer accepts in those columns after the sample: spaces around an integer, a short date, a date-time in UTC', async () => {
+    const sample = Array.from({ length: 2 * SNIFF_ROWS }, (_, index) => `${index},2024-01-01,2024-01-01 10:00:00`);
+    const run = await runTransform('input/types/plain.csv', bytesStream(['n,day,at', ...sample, ' -42 ,2024-1-2,2024-01-02 10:00:00 UTC', '0,,2024-01-02'].join('\n')));
 
-    expect(run.result.columns).toEqual([{ name: 'n', type: 'BIGINT' }]);
-    expect(run.rows.at(-1)).toEqual({ n: 2n });
     expect(run.rejected).toEqual([]);
+    expect(run.rows.slice(-2)).toEqual([
+      { n: -42n, day: new Date('2024-01-02T00:00:00Z'), at: new Date('2024-01-02T10:00:00Z') },
+      { n: 0n, day: null, at: new Date('2024-01-02T00:00:00Z') },
+    ]);
+  });
+
+  it('finds the physical line of such a record after quoted line breaks, blank lines and records DuckDB rejected itself', async () => {
+    const sample = Array.from({ length: 2 * SNIFF_ROWS }, (_, index) => `${index},x`);
+    const later = ['1,"two\r\nlines"', '', '', '2,ragged,field', '3,"a ""quoted"" text"', '', '4.5,after', '5,end'];
+    const run = await runTransform('input/types/located.csv', bytesStream(['n,s', ...sample, ...later].join('\r\n')));
+
+    const first = sample.length + 2;
+    expect(run.rejected).toEqual([
+      { line: first + 4, reason: 'too many columns: Expected Number of Columns: 2 Found: 3', raw: later[3] },
+      {
+        line: first + 7,
+        reason: `cast: Error when converting column "n". "4.5" is not an integer in plain digits (it has a fraction, an exponent, leading zeros, a sign or a separator); DuckDB would have stored 5`,
+        raw: later[6],
+      },
+    ]);
+    expect(run.rows.slice(-3)).toEqual([
+      { n: 1n, s: 'two\r\nlines' },
+      { n: 3n, s: 'a "quoted" text' },
+      { n: 5n, s: 'end' },
+    ]);
+  });
+
+  it('counts such records against the rejected-rows limit', async () => {
+    const sample = Array.from({ length: 2 * SNIFF_ROWS }, (_, index) => `${index}`);
+    const failure = await transformFailure('input/types/many.csv', bytesStream(['n', ...sample, ...sample.map((n) => `${n}.5`)].join('\n')), { maxRejectedShare: 0.05 });
+
+    expect(failure.error.code).toBe('TOO_MANY_REJECTED_ROWS');
+    expect(failure.error.message).toContain(`${sample.length} of ${2 * sample.length} rows`);
+    expect(failure.error.message).toContain(`line ${sample.length + 2}`);
+    expect(failure.parquetEnded).toBe(false);
   });
 
   it('types JSON Lines columns from every line: a key or a type seen only at the end still shapes its column', async () => {
