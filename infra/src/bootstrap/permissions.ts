@@ -6,8 +6,10 @@
  *
  * Every action is listed (no `service:*`). Resources are the platform's names; the exceptions, each in its
  * statement: EC2 Describe* and logs:DescribeLogGroups (AWS supports no resource there), EC2 creates and changes
- * (scoped by region and by the stacks' Environment/Application tags), and Lambda event source mappings (ids are
- * random UUIDs; scoped by the function they feed).
+ * (scoped by region and by the stacks' Environment/Application tags), Lambda event source mappings (ids are
+ * random UUIDs; scoped by the function they feed) and KMS key metadata (scoped by the alias it is asked by).
+ * Every call terraform makes with these roles is simulated against them by the integration suites
+ * (integration/src/recordedCallCheck.ts); what they must not allow, by infra/test/leastPrivilege.test.ts.
  */
 import type { Environment } from '../config/loadEnvironments';
 import { regionalNames, type RegionalNames } from '../config/names';
@@ -48,7 +50,7 @@ const MANAGED_KINDS: readonly ManagedKind[] = [
     sid: 'RawBucket',
     resources: (n) => [`arn:aws:s3:::${n.bucket}`],
     read: [
-      's3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketPolicy', 's3:GetBucketAcl', 's3:GetBucketCORS', 's3:GetBucketWebsite',
+      's3:ListBucket', 's3:GetBucketPolicy', 's3:GetBucketAcl', 's3:GetBucketCORS', 's3:GetBucketWebsite',
       's3:GetBucketVersioning', 's3:GetAccelerateConfiguration', 's3:GetBucketRequestPayment', 's3:GetBucketLogging',
       's3:GetLifecycleConfiguration', 's3:GetReplicationConfiguration', 's3:GetEncryptionConfiguration',
       's3:GetBucketObjectLockConfiguration', 's3:GetBucketTagging', 's3:GetBucketPublicAccessBlock', 's3:GetBucketOwnershipControls',
@@ -109,7 +111,7 @@ const MANAGED_KINDS: readonly ManagedKind[] = [
   {
     sid: 'Queues',
     resources: (n, a) => [`arn:aws:sqs:*:${a}:${n.queue}`, `arn:aws:sqs:*:${a}:${n.deadLetterQueue}`],
-    read: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags'],
+    read: ['sqs:GetQueueAttributes', 'sqs:ListQueueTags'],
     write: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'],
   },
   {
@@ -308,7 +310,8 @@ export function bootstrapAdministratorStatements(account: BootstrapAccount, ownS
     return [`arn:aws:iam::${account.account}:policy/${roleName}-*`];
   });
   return [
-    allow('StateBucket', [...bucket.read, ...bucket.write], [`arn:aws:s3:::${state.bucket}`], inRegions([state.region])),
+    // configured like a raw bucket, but sends no event notifications
+    allow('StateBucket', [...bucket.read, ...bucket.write].filter((action) => !action.endsWith('BucketNotification')), [`arn:aws:s3:::${state.bucket}`], inRegions([state.region])),
     // the bootstrap's own state once migrated to the bucket (terraform init -migrate-state), and its lock
     allow('OwnState', ['s3:GetObject', 's3:PutObject'], [ownState, `${ownState}.tflock`]),
     allow('ReleaseOwnStateLock', ['s3:DeleteObject'], [`${ownState}.tflock`]),
