@@ -117,6 +117,7 @@ describe('transform: column types (DuckDB: the CSV sniffer, read_json over every
     ['a plus sign in a BIGINT column', '7', 'BIGINT', 7n, '+7', `"+7" is not an integer in plain digits (it has a fraction, an exponent, leading zeros, a sign or a separator); DuckDB would have stored 7`],
     ['a time of day in a DATE column', '2024-01-01', 'DATE', new Date('2024-01-01T00:00:00Z'), '2024-01-02 12:30:00', `"2024-01-02 12:30:00" is more than a date (a time of day or an offset); DuckDB would have kept only 2024-01-02`],
     ['an offset in a TIMESTAMP column', '2024-01-01 10:00:00', 'TIMESTAMP', new Date('2024-01-01T10:00:00Z'), '2024-01-02 12:00:00+02:00', `"2024-01-02 12:00:00+02:00" has a UTC offset, which a TIMESTAMP column (no time zone) cannot keep; DuckDB would have dropped it, storing 2024-01-02 12:00:00`],
+    ['a negative offset in a TIMESTAMP column', '2024-01-01 10:00:00', 'TIMESTAMP', new Date('2024-01-01T10:00:00Z'), '2024-01-02T12:00:00-0500', `"2024-01-02T12:00:00-0500" has a UTC offset, which a TIMESTAMP column (no time zone) cannot keep; DuckDB would have dropped it, storing 2024-01-02 12:00:00`],
     ['no date-time in a TIMESTAMP WITH TIME ZONE column', '2024-01-01T10:00:00Z', 'TIMESTAMP WITH TIME ZONE', new Date('2024-01-01T10:00:00Z'), '2024-02-30T00:00:00Z', `Could not convert string "2024-02-30T00:00:00Z" to 'TIMESTAMP WITH TIME ZONE'`],
   ])('rejects %s after the sample (DuckDB would convert it leniently), with its line and reason', async (_case, good, type, stored, late, reason) => {
     const sample = Array.from({ length: 2 * SNIFF_ROWS }, (_, index) => `${index},${good}`);
@@ -132,14 +133,16 @@ describe('transform: column types (DuckDB: the CSV sniffer, read_json over every
     expect(run.rows.at(-1)).toEqual({ id: 2n, v: stored });
   });
 
-  it('accepts what the sniffer accepts in those columns after the sample: spaces around an integer, a short date, a date-time in UTC', async () => {
+  it('accepts what the sniffer accepts in those columns after the sample: spaces around a value, a short date, a date-time in UTC', async () => {
     const sample = Array.from({ length: 2 * SNIFF_ROWS }, (_, index) => `${index},2024-01-01,2024-01-01 10:00:00`);
-    const run = await runTransform('input/types/plain.csv', bytesStream(['n,day,at', ...sample, ' -42 ,2024-1-2,2024-01-02 10:00:00 UTC', '0,,2024-01-02'].join('\n')));
+    const later = [' -42 ,2024-1-2,2024-01-02 10:00:00 UTC', '0,,2024-01-02', '7,  2024-01-03  ,  2024-01-03T10:00:00.5  '];
+    const run = await runTransform('input/types/plain.csv', bytesStream(['n,day,at', ...sample, ...later].join('\n')));
 
     expect(run.rejected).toEqual([]);
-    expect(run.rows.slice(-2)).toEqual([
+    expect(run.rows.slice(-3)).toEqual([
       { n: -42n, day: new Date('2024-01-02T00:00:00Z'), at: new Date('2024-01-02T10:00:00Z') },
       { n: 0n, day: null, at: new Date('2024-01-02T00:00:00Z') },
+      { n: 7n, day: new Date('2024-01-03T00:00:00Z'), at: new Date('2024-01-03T10:00:00.500Z') },
     ]);
   });
 
