@@ -10,7 +10,7 @@ export interface Emulator {
   stop(): Promise<void>;
   /**
    * Every request the emulator received (moto's request recorder), for the least-privilege check. Only on a moto this
-   * process started: an external emulator (LocalStack in Actions) has no recorder we control.
+   * process started with `record: true`: an external emulator (LocalStack in Actions) has no recorder we control.
    */
   readonly recording?: () => Promise<string>;
 }
@@ -45,16 +45,25 @@ export async function identifyEmulator(endpoint: string, env: NodeJS.ProcessEnv 
   );
 }
 
+export interface StartOptions {
+  /**
+   * Record every request on a moto of our own (the suites' least-privilege check). Off for long sessions (local:up): the
+   * recording keeps every request body. @default false
+   */
+  readonly record?: boolean;
+}
+
 /**
  * The emulator to run against: the one at `AWS_ENDPOINT_URL` when set (LocalStack in GitHub Actions, or a moto you
  * started), else a `moto_server` of our own on a free loopback port, stopped by `stop()` (or when this process exits).
  */
-export async function startEmulator(env: NodeJS.ProcessEnv = process.env): Promise<Emulator> {
+export async function startEmulator(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<Emulator> {
   const external = env.AWS_ENDPOINT_URL;
   if (external) {
     const name = await identifyEmulator(external, env);
     return { name, target: emulatorTarget(name, external), owned: false, stop: async () => {} };
   }
-  const moto = await startMotoServer({ record: true });
-  return { name: 'moto', target: emulatorTarget('moto', moto.endpoint), owned: true, stop: () => moto.stop(), recording: () => moto.recording() };
+  const moto = await startMotoServer({ record: options.record });
+  const recording = options.record ? () => moto.recording() : undefined;
+  return { name: 'moto', target: emulatorTarget('moto', moto.endpoint), owned: true, stop: () => moto.stop(), recording };
 }

@@ -48,7 +48,7 @@ async function timed<T>(phase: string, run: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   outdir = mkdtempSync(path.join(tmpdir(), 'bootstrap-'));
-  emulator = await timed('start emulator', () => startEmulator());
+  emulator = await timed('start emulator', () => startEmulator(process.env, { record: true }));
   const config = { endpoint: emulator.target.endpoint, region: REGION, credentials: EMULATOR_CREDENTIALS };
   s3 = new S3Client({ ...config, forcePathStyle: true });
   iam = new IAMClient(config);

@@ -21,7 +21,7 @@ let clients: RegionClients;
 const recorded = new RecordedCalls('gitopsDeploy.test.ts', () => emulator);
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator(process.env, { record: true });
   outdir = mkdtempSync(path.join(tmpdir(), 'gitops-deploy-'));
   synth({ environments: ['dev'], outdir, target: emulator.target });
   clients = regionClients(emulator.target.endpoint, 'us-east-1');

@@ -40,7 +40,7 @@ let scenariosStarted = 0;
 
 beforeAll(async () => {
   outdir = mkdtempSync(path.join(tmpdir(), 'integration-'));
-  emulator = await startEmulator();
+  emulator = await startEmulator(process.env, { record: true });
   const started = performance.now();
   // terraform's calls, told apart by their User-Agent: apply runs as the environment's deploy role
   process.env.TF_APPEND_USER_AGENT = terraformAgent(`deploy-${ENVIRONMENT}`);

@@ -63,7 +63,7 @@ beforeAll(async () => {
   github = await fakePullRequest('acme', 'analytics-platform', 42);
   // @actions/github reads GITHUB_API_URL once, when the first step that talks to GitHub loads it
   process.env.GITHUB_API_URL = github.baseUrl;
-  emulator = await startEmulator();
+  emulator = await startEmulator(process.env, { record: true });
   synth({ environments: ['dev'], outdir, target: emulator.target });
   stackDir = path.join(outdir, 'stacks', STACK);
   clients = regionClients(emulator.target.endpoint, 'us-east-1');
