@@ -41,7 +41,8 @@ export function asRole(role: WorkflowRole): Record<string, string> {
   return { TF_APPEND_USER_AGENT: terraformAgent(role), AWS_ACCESS_KEY_ID: role, AWS_SECRET_ACCESS_KEY: 'test' };
 }
 
-function workflowRole(name: string): Principal | undefined {
+/** A principal named by terraform's agent or a step's access key: `plan`, `deploy-<env>`, `administrator`. */
+function namedPrincipal(name: string): Principal | undefined {
   if (name === 'plan' || name === 'administrator') return { kind: name };
   if (name.startsWith('deploy-')) return { kind: 'deploy', environment: name.slice('deploy-'.length) };
   return undefined;
@@ -58,11 +59,11 @@ export type Principal =
 export function principalOf(call: AwsCall): Principal {
   const agent = /analytics-principal\/(\S+)/.exec(call.userAgent)?.[1];
   if (agent) {
-    const role = workflowRole(agent);
-    if (!role) throw new Error(`terraform ran as "${agent}": not a role (use terraformAgent('deploy-<env>') or terraformAgent('plan'))`);
+    const role = namedPrincipal(agent);
+    if (!role) throw new Error(`terraform ran as "${agent}": not a principal (use terraformAgent('deploy-<env>'), 'plan' or 'administrator')`);
     return role;
   }
-  const role = workflowRole(call.accessKeyId);
+  const role = namedPrincipal(call.accessKeyId);
   if (role) return role;
   const etl = /^etl-(function|mapping)-(.+)$/.exec(call.accessKeyId);
   if (etl) return { kind: `etl-${etl[1] as 'function' | 'mapping'}`, region: etl[2]! };

@@ -1,0 +1,29 @@
+import { asRole, principalOf, terraformAgent } from '../src/principals';
+import type { AwsCall } from '../src/recordedCall';
+
+const call = (accessKeyId: string, userAgent = 'aws-sdk-js/3'): AwsCall => ({
+  accessKeyId,
+  userAgent,
+  region: 'us-east-1',
+  service: 's3',
+  operation: 'HeadBucket',
+  params: {},
+  method: 'HEAD',
+  url: 'http://127.0.0.1:5000/b',
+});
+const TERRAFORM = 'APN/1.0 HashiCorp/1.0 Terraform/1.11.4 terraform-provider-aws/5.100.0';
+
+test('each actor is told by its key, terraform by its User-Agent', () => {
+  expect(principalOf(call('etl-function-eu-west-1'))).toEqual({ kind: 'etl-function', region: 'eu-west-1' });
+  expect(principalOf(call('etl-mapping-us-east-1'))).toEqual({ kind: 'etl-mapping', region: 'us-east-1' });
+  expect(principalOf(call(asRole('deploy-staging').AWS_ACCESS_KEY_ID!))).toEqual({ kind: 'deploy', environment: 'staging' });
+  expect(principalOf(call('test', `${TERRAFORM} ${terraformAgent('plan')}`))).toEqual({ kind: 'plan' });
+  expect(principalOf(call('test', `${TERRAFORM} ${terraformAgent('administrator')}`))).toEqual({ kind: 'administrator' });
+  expect(principalOf(call('test'))).toEqual({ kind: 'harness' });
+});
+
+test('a terraform call without a role, or a key nobody has, fails the check instead of passing unchecked', () => {
+  expect(() => principalOf(call('test', TERRAFORM))).toThrow('without a role: run terraform with TF_APPEND_USER_AGENT=analytics-principal/deploy-<env>');
+  expect(() => principalOf(call('AKIAREAL'))).toThrow('signed with AKIAREAL: no principal has that key');
+  expect(() => principalOf(call('test', `${TERRAFORM} analytics-principal/root`))).toThrow('terraform ran as "root": not a principal');
+});
