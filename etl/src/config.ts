@@ -22,6 +22,8 @@ export interface EtlConfig {
   readonly duckDbMemoryMb: number | undefined;
   /** DuckDB's threads: the function's vCPUs. */
   readonly duckDbThreads: number;
+  /** DuckDB's max_temp_directory_size: the room the function's ephemeral storage keeps for its spill files. */
+  readonly duckDbSpillMb: number;
 }
 
 /**
@@ -61,6 +63,7 @@ const envSchema = z.object({
   TIME_SAFETY_MARGIN_MS: numberVar({ min: 0, integer: true, fallback: 20_000 }),
   MAX_PARALLEL_RECORDS: numberVar({ min: 1, integer: true, fallback: 4 }),
   SCRATCH_DIR: z.preprocess(unsetIfEmpty, z.string().default(tmpdir())),
+  DUCKDB_SPILL_MB: numberVar({ min: 1, integer: true, fallback: 1024 }),
   // set by Lambda itself
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a number of MB' }).int().min(128).optional()),
 });
@@ -90,5 +93,6 @@ export function readConfig(env: NodeJS.ProcessEnv): EtlConfig {
     scratchDir: vars.SCRATCH_DIR,
     duckDbMemoryMb: memoryMb === undefined ? undefined : Math.floor(memoryMb * DUCKDB_MEMORY_SHARE),
     duckDbThreads: Math.min(availableParallelism(), memoryMb === undefined ? Number.POSITIVE_INFINITY : Math.ceil(memoryMb / MB_PER_VCPU)),
+    duckDbSpillMb: vars.DUCKDB_SPILL_MB,
   };
 }

@@ -123,6 +123,7 @@ async function readAndWrite(object: ObjectCreated, claim: Claim, keys: OutputKey
       scratchDir: config.scratchDir,
       maxTextBytes: config.maxObjectBytes,
       threads: config.duckDbThreads,
+      spillLimitMb: config.duckDbSpillMb,
       ...(config.duckDbMemoryMb === undefined ? {} : { memoryLimitMb: config.duckDbMemoryMb }),
     });
 

@@ -17,6 +17,7 @@ describe('readConfig', () => {
       scratchDir: tmpdir(),
       duckDbMemoryMb: undefined,
       duckDbThreads: availableParallelism(),
+      duckDbSpillMb: 1024,
     });
   });
 
@@ -29,6 +30,7 @@ describe('readConfig', () => {
       TIME_SAFETY_MARGIN_MS: '0',
       MAX_PARALLEL_RECORDS: '1',
       SCRATCH_DIR: '/mnt/scratch',
+      DUCKDB_SPILL_MB: '2048',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1769',
     });
     expect(config).toMatchObject({
@@ -41,6 +43,7 @@ describe('readConfig', () => {
       // 60% of the function's memory for DuckDB; 1,769 MB is one vCPU
       duckDbMemoryMb: 1061,
       duckDbThreads: 1,
+      duckDbSpillMb: 2048,
     });
   });
 

@@ -184,7 +184,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, s) => {
     });
     test("/tmp for the default limits: 3 files × 3 copies × 1 GiB + 1 GiB of DuckDB spill = Lambda's most, 10,240 MiB", () => {
       expect(fn().ephemeral_storage).toEqual({ size: 10_240 });
-      expect(fn().environment.variables).toMatchObject({ MAX_OBJECT_BYTES: String(1024 ** 3), MAX_PARALLEL_RECORDS: '3' });
+      expect(fn().environment.variables).toMatchObject({ MAX_OBJECT_BYTES: String(1024 ** 3), MAX_PARALLEL_RECORDS: '3', DUCKDB_SPILL_MB: '1024' });
     });
     test("the function's memory is not set as a variable: Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE (a reserved name) itself", () => {
       expect(fn().environment.variables).not.toHaveProperty('AWS_LAMBDA_FUNCTION_MEMORY_SIZE');

@@ -7,6 +7,11 @@ export interface EngineSettings {
   readonly memoryLimitMb: number | undefined;
   /** Where DuckDB spills what does not fit in memory_limit. */
   readonly tempDirectory: string;
+  /**
+   * The most it may spill there (max_temp_directory_size), in MiB: the room the function's ephemeral storage keeps for
+   * it beside the jobs' own files; a query that needs more fails instead of filling /tmp. undefined keeps DuckDB's default.
+   */
+  readonly spillLimitMb: number | undefined;
 }
 
 /**
@@ -30,6 +35,7 @@ export async function connect(settings: EngineSettings): Promise<DuckDBConnectio
     threads: String(settings.threads),
     temp_directory: settings.tempDirectory,
     ...(settings.memoryLimitMb === undefined ? {} : { memory_limit: `${settings.memoryLimitMb}MiB` }),
+    ...(settings.spillLimitMb === undefined ? {} : { max_temp_directory_size: `${settings.spillLimitMb}MiB` }),
   };
   const key = JSON.stringify(options);
   let instance = instances.get(key);

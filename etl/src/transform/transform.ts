@@ -42,6 +42,7 @@ export async function transform(input: TransformInput): Promise<TransformResult>
     const connection = await connect({
       threads: input.threads ?? availableParallelism(),
       memoryLimitMb: input.memoryLimitMb,
+      spillLimitMb: input.spillLimitMb,
       tempDirectory: join(scratch, 'etl-duckdb-spill'),
     });
     try {

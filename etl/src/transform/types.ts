@@ -37,6 +37,8 @@ export interface TransformInput {
   readonly memoryLimitMb?: number;
   /** DuckDB's worker threads. @default os.availableParallelism() (the function's vCPUs) */
   readonly threads?: number;
+  /** The most DuckDB may spill to scratchDir (max_temp_directory_size), MiB. @default DuckDB's (90% of the free disk) */
+  readonly spillLimitMb?: number;
 }
 
 export interface TransformResult {

@@ -7,7 +7,7 @@ import { connect, duckDbMessage, runChecked } from '../../src/transform/duckDb';
 import { transform } from '../../src/transform/transform';
 import { bytesStream, ETL_VERSION, fixtureStream, runTransform } from './runTransform';
 
-const SETTINGS = { threads: 1, memoryLimitMb: 256, tempDirectory: join(tmpdir(), 'etl-test-spill') };
+const SETTINGS = { threads: 1, memoryLimitMb: 256, spillLimitMb: 512, tempDirectory: join(tmpdir(), 'etl-test-spill') };
 
 describe('transform: the DuckDB engine', () => {
   describe('offline: nothing is installed or loaded at run time', () => {
@@ -15,7 +15,7 @@ describe('transform: the DuckDB engine', () => {
       const connection = await connect(SETTINGS);
       try {
         const settings = await connection.runAndReadAll(
-          "SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions', 'allow_community_extensions', 'threads', 'memory_limit', 'TimeZone') ORDER BY name",
+          "SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions', 'allow_community_extensions', 'threads', 'memory_limit', 'max_temp_directory_size', 'TimeZone') ORDER BY name",
         );
         expect(Object.fromEntries(settings.getRows().map(([name, value]) => [name, value]))).toEqual({
           TimeZone: 'UTC',
@@ -24,6 +24,7 @@ describe('transform: the DuckDB engine', () => {
           autoload_known_extensions: 'false',
           // DuckDB shows the limit in its own units
           memory_limit: expect.stringMatching(/^2\d\d\.\d MiB$/),
+          max_temp_directory_size: expect.stringMatching(/^(512\.0 MiB|536\.8 MB)$/),
           threads: '1',
         });
         // the extensions the transform uses are linked into the binding

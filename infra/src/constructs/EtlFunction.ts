@@ -63,7 +63,10 @@ export const ETL_HANDLER = 'index.handler';
 
 /** Copies of a job's text that can be in /tmp at once: the source, its JSON Lines rewrite, the Parquet file. */
 export const STAGED_COPIES = 3;
-/** Room for DuckDB's spill files: what its buffer pool cannot hold (a streaming COPY spills little; the reject tables may). */
+/**
+ * Room for DuckDB's spill files: what its buffer pool cannot hold (a streaming COPY spills little; the reject tables may).
+ * The function gets it as DUCKDB_SPILL_MB and caps DuckDB's spill there, so the jobs' own files always fit.
+ */
 export const DUCKDB_SPILL_MIB = 1024;
 /** The most ephemeral storage Lambda gives a function, MiB (the least, 512, is below DUCKDB_SPILL_MIB alone). */
 export const MAX_EPHEMERAL_STORAGE_MIB = 10_240;
@@ -170,6 +173,7 @@ export class EtlFunction extends Construct {
           // what the ephemeral storage is sized for, so the code and /tmp agree
           MAX_OBJECT_BYTES: String(props.maxObjectBytes),
           MAX_PARALLEL_RECORDS: String(props.parallelRecords),
+          DUCKDB_SPILL_MB: String(DUCKDB_SPILL_MIB),
           POWERTOOLS_SERVICE_NAME: 'analytics-etl',
           POWERTOOLS_METRICS_NAMESPACE: 'AnalyticsPlatform',
         },
