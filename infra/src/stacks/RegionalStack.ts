@@ -7,7 +7,7 @@ import { regionalNames } from '../config/names';
 import { regionKey, type RegionName } from '../config/regions';
 import { EtlFunction } from '../constructs/EtlFunction';
 import { EtlQueues } from '../constructs/EtlQueues';
-import { JobTable, JOBS_BY_STATUS_INDEX } from '../constructs/JobTable';
+import { JobTable } from '../constructs/JobTable';
 import { Monitoring } from '../constructs/Monitoring';
 import { Network } from '../constructs/Network';
 import { ObjectCreatedRule } from '../constructs/ObjectCreatedRule';
@@ -71,7 +71,6 @@ export class RegionalStack extends TerraformStack {
       tlsOnlyPolicy: target.kind === 'aws' || target.evaluatesPolicyConditions,
     });
     const jobs = new JobTable(this, 'job-table', { tableName: names.jobTable, deletionProtection: !env.ephemeral });
-    const tableIndexArn = `${jobs.table.arn}/index/${JOBS_BY_STATUS_INDEX}`;
 
     const network = new Network(this, 'network', {
       region,
@@ -87,7 +86,7 @@ export class RegionalStack extends TerraformStack {
           Sid: 'OnlyThisRegionsRawBucket',
           Effect: 'Allow',
           Principal: '*',
-          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'],
+          Action: ['s3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'],
           Resource: `${raw.bucket.arn}/*`,
         },
       ],
@@ -96,8 +95,8 @@ export class RegionalStack extends TerraformStack {
           Sid: 'OnlyThisRegionsJobTable',
           Effect: 'Allow',
           Principal: '*',
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-          Resource: [jobs.table.arn, tableIndexArn],
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Resource: jobs.table.arn,
         },
       ],
     });
@@ -120,7 +119,6 @@ export class RegionalStack extends TerraformStack {
       bucketArn: raw.bucket.arn,
       tableName: jobs.table.name,
       tableArn: jobs.table.arn,
-      tableIndexArn,
       queueArn: queues.queue.arn,
       timeoutSeconds: env.etl.timeoutSeconds,
       memorySize: env.etl.memoryMb,
