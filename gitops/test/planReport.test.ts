@@ -1,25 +1,31 @@
 /**
  * The plan report on real plans: one stack of each shipped environment synthesized for an emulator endpoint nothing
  * listens on (a plan of new resources makes no AWS call; see infra/test/terraformPlan.test.ts), planned by
- * `npm run gitops -- plan` with the real terraform CLI and AWS provider. The plans live in a temp dir only.
+ * `npm run gitops -- plan` with the real terraform CLI and AWS provider. The plans live in a temp dir only. These three
+ * stacks get terraformPlan.test.ts's checks here (it plans the others), so no stack is planned twice.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { synth } from '../../infra/src/app';
+import { checkStackPlan, REPORT_STACKS, SHIPPED_STACKS } from '../../infra/test/support/stackPlanChecks';
 import { testEtlDir } from '../../infra/test/support/testEtl';
 import { emulatorTarget } from '../../infra/src/stacks/deployTarget';
+import { type PlanJson, showJson } from '../../infra/src/terraform/terraformCli';
 import { digestOf, readRecord } from '../src/planDigest';
 import { readPlans } from '../src/planComment';
 import { COMMENT_LIMIT, renderComment, renderJobSummary, REPORT_MARKER, size, type StackPlan, SUMMARY_LIMIT, summarizePlan } from '../src/planReport';
+import { SAVED_PLAN_FILE } from '../src/planStack';
 import { planAsSteps } from './support/planFixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const STACKS = ['dev-us-east-1', 'staging-eu-west-1', 'prod-ap-southeast-1'];
+const STACKS = REPORT_STACKS;
 const OPTIONS = { artifact: 'plan-<stack>', runUrl: 'https://github.com/acme/analytics-platform/actions/runs/11223344', commit: '6dcb09b5b57875f3' };
 
 let tmp: string;
 let plans: StackPlan[];
+/** terraform's whole JSON of each saved plan: the step's own JSON is reduced to what a report needs. */
+const fullPlans = new Map<string, PlanJson>();
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'plan-report-'));
@@ -27,9 +33,14 @@ beforeAll(async () => {
   const runs = await planAsSteps(path.join(tmp, 'stacks'), STACKS, path.join(tmp, 'plans'));
   expect(runs.map((r) => [r.code, r.outputs.changes])).toEqual(STACKS.map(() => [0, 'true']));
   plans = readPlans(path.join(tmp, 'plans'));
+  for (const stack of STACKS) fullPlans.set(stack, await showJson(path.join(tmp, 'stacks', stack), SAVED_PLAN_FILE));
 }, 300_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+test.each(SHIPPED_STACKS.filter((stack) => STACKS.includes(stack.name)))('$name: the plan creates the regional platform, every taggable resource tagged', (stack) => {
+  checkStackPlan(fullPlans.get(stack.name)!, stack);
+});
 
 /** terraform's own count line of a plan text, e.g. `Plan: 52 to add, 0 to change, 0 to destroy.` */
 function terraformCounts(text: string): [number, number, number] {
