@@ -11,9 +11,9 @@ const SLOW_SUITES = [
   'integration/test/reviewedPlan.test.ts',
   'integration/test/gitopsDeploy.test.ts',
   'integration/test/platform.test.ts',
-  'infra/test/terraformPlan.test.ts',
   'integration/test/bootstrap.test.ts',
   'gitops/test/planReport.test.ts',
+  'infra/test/terraformPlan.test.ts',
   'infra/test/bootstrapPlan.test.ts',
 ];
 
