@@ -180,6 +180,12 @@ describe('security', () => {
     for (const { where, step } of uploads) expect({ where, path: String(step.with?.path) }).toEqual({ where, path: expect.not.stringMatching(/tfplan|\/stacks\/\$\{\{/) });
   });
 
+  test('artifacts holding the ETL zip (24 MB, deflated already) are stored, not compressed again', () => {
+    const zips = allSteps.filter(({ step }) => step.uses?.startsWith('actions/upload-artifact@') && ['cdktf.out/', 'etl/dist/'].includes(String(step.with?.path)));
+    expect(zips.length).toBe(8);
+    for (const { where, step } of zips) expect({ where, level: step.with?.['compression-level'] }).toEqual({ where, level: 0 });
+  });
+
   test('expressions reach run: only through env (no template injection into the shell)', () => {
     for (const { where, step } of allSteps) if (step.run) expect({ where, run: step.run }).not.toEqual({ where, run: expect.stringContaining('${{') });
   });
