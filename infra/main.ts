@@ -23,7 +23,7 @@ function main(): void {
     console.log(`Synthesized ${stacks.length} bootstrap stack(s) (${target.kind === 'emulator' ? `emulator at ${target.endpoint}, ` : ''}${target.kind === 'aws' ? args.state : 'local'} state) into ${outdir}/stacks: ${stacks.map((s) => s.node.id).join(', ')}`);
     return;
   }
-  const { stacks } = synth({ environments: args.environments, environmentsDir, outdir, target });
+  const { stacks } = synth({ environments: args.environments, copy: args.copy, environmentsDir, outdir, target });
   const where = target.kind === 'emulator' ? `emulator at ${target.endpoint}, local state` : 'AWS, S3 state';
   console.log(`Synthesized ${stacks.length} stacks (${where}) into ${outdir}/stacks: ${stacks.map((s) => s.node.id).join(', ')}`);
 }

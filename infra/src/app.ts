@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { bootstrapAccounts, type BootstrapAccount } from './bootstrap/accounts';
 import { BootstrapStack, type BootstrapState } from './bootstrap/BootstrapStack';
+import { copyEnvironment, type CopyRecord } from './config/ephemeralCopy';
 import { resolveEtlArtifact } from './config/etlArtifact';
 import { loadGithubConfig } from './config/github';
 import { loadEnvironments, selectEnvironments, type Environment } from './config/loadEnvironments';
@@ -25,6 +26,8 @@ export interface SynthOptions extends AppOptions {
   readonly etlDir?: string;
   /** Environments to synthesize. @default all */
   readonly environments?: readonly string[];
+  /** Synthesize only this on-demand copy of a template (ephemeralCopy.ts) instead of environment folders. */
+  readonly copy?: CopyRecord;
 }
 
 export interface BuiltApp {
@@ -40,7 +43,7 @@ export interface BuiltApp {
 export function buildApp(options: SynthOptions = {}): BuiltApp {
   const etlDir = options.etlDir ?? 'etl';
   const all = loadEnvironments(options.environmentsDir ?? 'environments');
-  const environments = selectEnvironments(all, options.environments ?? []);
+  const environments = options.copy ? [copyEnvironment(all, options.copy)] : selectEnvironments(all, options.environments ?? []);
   const plans = environments.map((environment) => {
     const { version } = environment.etl;
     const artifact = resolveEtlArtifact(etlDir, version === undefined ? undefined : { version, file: environment.file });

@@ -1,11 +1,13 @@
 import type { BootstrapState } from './bootstrap/BootstrapStack';
-import { FlagError } from './config/errors';
+import { copyRecordSchema, type CopyRecord } from './config/ephemeralCopy';
+import { EnvironmentError, FlagError } from './config/errors';
 import { assumedEndpointNote, parseDeployTarget, type DeployTarget } from './stacks/deployTarget';
+import { validatedJsonFile } from './config/validatedJsonFile';
 import { strictFlags } from './strictFlags';
 
 /** The one line shown under a flag mistake. */
 export const SYNTH_USAGE =
-  'usage: npm run synth -- [--env <name> ...] [--target aws|localstack|moto] [--environments <dir>] [--out <dir>]  |  --bootstrap [--bootstrap-state local|s3]  (--help for more)';
+  'usage: npm run synth -- [--env <name> ...] [--target aws|localstack|moto] [--environments <dir>] [--out <dir>]  |  --copy <copy.json>  |  --bootstrap [--bootstrap-state local|s3]  (--help for more)';
 
 export const SYNTH_HELP = `usage: npm run synth -- [flags]
 
@@ -13,6 +15,9 @@ Synthesizes one Terraform stack per environment and region into <out>/stacks/<en
 environment definition; with --bootstrap, the per-account bootstrap stacks (bootstrap-<account>) instead.
 
   --env <name>               only this environment; repeat for more (default: all of them; not with --bootstrap)
+  --copy <copy.json>         only the on-demand copy this record describes (template, eph-… suffix, expiresAt,
+                             createdBy), as npm run gitops -- copy writes it: stacks <suffix>-<region>, S3 state
+                             under analytics/ephemeral/ (on an emulator too: its S3)
   --target <target>          aws (default): the environment's account, S3 state
                              localstack | moto: the emulator at AWS_ENDPOINT_URL (default http://localhost:4566 |
                              http://localhost:5000), local state
@@ -33,13 +38,14 @@ interface Where {
 
 export type SynthArgs =
   | { readonly kind: 'help' }
-  | (Where & { readonly kind: 'stacks'; readonly environments: readonly string[] })
+  | (Where & { readonly kind: 'stacks'; readonly environments: readonly string[]; readonly copy?: CopyRecord })
   | (Where & { readonly kind: 'bootstrap'; readonly state: BootstrapState });
 
 /** `npm run synth -- …`; throws a FlagError naming the flag before any definition is read. */
 export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SynthArgs {
   const flags = strictFlags(argv, {
     env: { type: 'string', multiple: true, default: [] },
+    copy: { type: 'string' },
     target: { type: 'string' },
     environments: { type: 'string', default: 'environments' },
     out: { type: 'string', default: env.CDKTF_OUTDIR || 'cdktf.out' },
@@ -55,9 +61,12 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     assumption: assumedEndpointNote(flags.target, env),
   };
   const state = flags['bootstrap-state'];
+  if (flags.copy !== undefined && (flags.env.length > 0 || flags.bootstrap)) {
+    throw new FlagError(`--copy ${flags.copy}: synthesizes that copy alone; leave out ${flags.bootstrap ? '--bootstrap' : '--env'}`);
+  }
   if (!flags.bootstrap) {
     if (state !== undefined) throw new FlagError(`--bootstrap-state ${state}: only with --bootstrap; add --bootstrap or leave it out`);
-    return { ...where, kind: 'stacks', environments: flags.env };
+    return { ...where, kind: 'stacks', environments: flags.env, ...(flags.copy === undefined ? {} : { copy: readCopyRecord(flags.copy) }) };
   }
   // every environment of an account shapes its bootstrap stack, so it is never built from a selection
   if (flags.env.length > 0) throw new FlagError('--bootstrap covers every environment of each account; leave out --env');
@@ -65,4 +74,11 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     throw new FlagError(`--bootstrap-state ${state}: use local (first apply) or s3 (after migrating into the state bucket)`);
   }
   return { ...where, kind: 'bootstrap', state: state ?? 'local' };
+}
+
+/** The copy record `--copy` names; a wrong one is a definition problem (exit 1), named by file and field. */
+function readCopyRecord(file: string): CopyRecord {
+  const read = validatedJsonFile(file, copyRecordSchema);
+  if (!read.ok) throw new EnvironmentError(read.problems);
+  return read.data;
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { overlaps, parseIpv4Cidr, type Ipv4Block } from './cidr';
 import { environmentSchema, type EnvironmentDefinition } from './environmentSchema';
+import { COPY_PREFIX, reservedSuffixProblem, type CopyRecord } from './ephemeralCopy';
 import { EnvironmentError, FlagError } from './errors';
 import { validatedJsonFile } from './validatedJsonFile';
 
@@ -12,8 +13,10 @@ const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 export interface Environment extends EnvironmentDefinition {
   /** The folder name under `environments/`. */
   readonly name: string;
-  /** The definition file, relative to the working directory, for messages. */
+  /** The definition file, relative to the working directory, for messages (a copy's: its template's). */
   readonly file: string;
+  /** Set on an on-demand copy of a template (ephemeralCopy.ts); its name is then its suffix. */
+  readonly copy?: CopyRecord;
 }
 
 /**
@@ -37,13 +40,22 @@ export function loadEnvironments(directory: string): Environment[] {
       problems.push(`${path.dirname(file)}: folder name "${name}" must be lowercase letters, digits and hyphens, starting with a letter (at most 31)`);
       continue;
     }
+    // copies are named for their suffix (stacks <suffix>-<region>) and keep their state under analytics/ephemeral/
+    if (name.startsWith(COPY_PREFIX) || name === 'ephemeral') {
+      problems.push(`${path.dirname(file)}: folder name "${name}" is reserved for on-demand copies (their stacks and state); rename the folder`);
+      continue;
+    }
     if (!existsSync(file)) {
       problems.push(`${path.dirname(file)}: no ${ENVIRONMENT_FILE}; each environment folder holds one (copy environments/dev/${ENVIRONMENT_FILE})`);
       continue;
     }
     const result = validatedJsonFile(file, environmentSchema);
-    if (result.ok) environments.push({ ...result.data, name, file });
-    else problems.push(...result.problems);
+    if (!result.ok) problems.push(...result.problems);
+    else {
+      const reserved = reservedSuffixProblem(result.data.suffix);
+      if (reserved) problems.push(`${file}: suffix: ${reserved}`);
+      else environments.push({ ...result.data, name, file });
+    }
   }
   if (folders.length === 0) problems.push(`${directory}: no environment folders; add one such as ${directory}/dev/${ENVIRONMENT_FILE}`);
 

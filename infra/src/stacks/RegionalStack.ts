@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { copyStateKey, copyTags } from '../config/ephemeralCopy';
 import type { EtlArtifact } from '../config/etlArtifact';
 import type { Environment } from '../config/loadEnvironments';
 import { regionalNames } from '../config/names';
@@ -59,6 +60,7 @@ export class RegionalStack extends TerraformStack {
             Region: region,
             ManagedBy: 'cdktf',
             EtlVersion: artifact.version,
+            ...(env.copy ? copyTags(env.copy) : {}),
           },
         },
       ],
@@ -169,7 +171,9 @@ export class RegionalStack extends TerraformStack {
   }
 
   private configureState(env: Environment, region: string, target: DeployTarget): void {
-    if (target.kind === 'emulator') useLocalState(this);
+    // a copy's state is where the reaper finds it, on an emulator too
+    if (env.copy) useS3State(this, env.state, copyStateKey(env.copy.suffix, region), target);
+    else if (target.kind === 'emulator') useLocalState(this);
     else useS3State(this, env.state, stateKey(env.name, region));
   }
 }
