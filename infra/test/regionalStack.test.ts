@@ -194,7 +194,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, s) => {
       expect(fn().vpc_config.subnet_ids.sort()).toEqual(Object.keys(s.resources('aws_subnet')).map((id) => `\${aws_subnet.${id}.id}`).sort());
     });
     test('code is the built ETL zip with its source_code_hash', () => {
-      expect(fn().filename).toMatch(/^assets\/.+\/analytics-etl-\d+\.\d+\.\d+\.zip$/);
+      expect(fn().filename).toMatch(/^\.\.\/\.\.\/assets\/.+\/analytics-etl-\d+\.\d+\.\d+\.zip$/);
       expect(fn().source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     });
     test('environment: table, bucket, ETL version', () => {

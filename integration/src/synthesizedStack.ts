@@ -17,7 +17,7 @@ export interface SynthesizedStack {
   readonly functionMemoryMb: number;
   /** `file.export`, as Lambda resolves it (e.g. `index.handler`). */
   readonly handler: string;
-  /** The ETL zip the stack deploys (its own copy under assets/). */
+  /** The ETL zip the stack deploys (the synth's one copy under <outdir>/assets/). */
   readonly zipPath: string;
   /** The raw JSON, for checks that compare the deployed resources with what was synthesized. */
   readonly json: SynthesizedJson;

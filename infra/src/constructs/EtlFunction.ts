@@ -3,10 +3,11 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import path from 'node:path';
 import type { EtlArtifact } from '../config/etlArtifact';
 import { policyDocument, serviceTrustPolicy } from './policyDocument';
+import { SharedFile } from './SharedFile';
 
 export interface EtlFunctionProps {
   readonly account: string;
@@ -153,8 +154,8 @@ export class EtlFunction extends Construct {
           'uploaded with the function: make the zip smaller (etl/scripts/build.ts), or deploy it through an S3 object (s3_bucket, s3_key)',
       );
     }
-    // Copied into each stack's assets/ so a synthesized stack directory is self-contained (deploy from the artifact).
-    const code = new TerraformAsset(this, 'code', { path: props.artifact.zipPath, type: AssetType.FILE });
+    // one copy per synth, not per stack (24 MB each): <outdir>/assets/etl-<sha256, 16 digits>/<the zip's name>
+    const code = new SharedFile(this, 'code', { source: props.artifact.zipPath, place: `etl-${props.artifact.sha256.slice(0, 16)}/${path.basename(props.artifact.zipPath)}` });
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       role: this.role.arn,
