@@ -1,5 +1,6 @@
 import { applyMatrixCommand } from './applyMatrixCommand';
 import type { Command } from './command';
+import { copyCommand } from './copyCommand';
 import { deployCommand } from './deployCommand';
 import { destroyCommand } from './destroyCommand';
 import { emulatorCommand } from './emulatorCommand';
@@ -20,6 +21,7 @@ import { requireMainCommand } from './requireMainCommand';
 export const COMMANDS: Readonly<Record<string, Command>> = {
   matrix: matrixCommand,
   guard: guardCommand,
+  copy: copyCommand,
   gate: gateCommand,
   deploy: deployCommand,
   destroy: destroyCommand,
