@@ -1,5 +1,6 @@
 import { applyMatrixCommand } from './applyMatrixCommand';
 import type { Command } from './command';
+import { copiesCommand } from './copiesCommand';
 import { copyCommand } from './copyCommand';
 import { deployCommand } from './deployCommand';
 import { destroyCommand } from './destroyCommand';
@@ -15,6 +16,8 @@ import { driftReportCommand } from './driftReportCommand';
 import { matrixCommand } from './matrixCommand';
 import { planCommentCommand } from './planComment';
 import { planStackCommand } from './planStack';
+import { previewCommand } from './previewCommand';
+import { reapCommand } from './reapCommand';
 import { requireMainCommand } from './requireMainCommand';
 
 /** Every `npm run gitops -- <name>` command the workflows call. */
@@ -22,9 +25,12 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   matrix: matrixCommand,
   guard: guardCommand,
   copy: copyCommand,
+  preview: previewCommand,
   gate: gateCommand,
   deploy: deployCommand,
   destroy: destroyCommand,
+  copies: copiesCommand,
+  reap: reapCommand,
   emulator: emulatorCommand,
   'etl-version': etlVersionCommand,
   'etl-release': etlReleaseCommand,

@@ -105,3 +105,9 @@ export const DISPATCH_INSTRUCTIONS: CopyInstructions = {
   extend: 'run **deploy-ephemeral** again with the same suffix and a new `ttl-hours` (counted from that run, at most a week).',
   destroy: 'run **destroy** with the suffix typed twice.',
 };
+
+/** Extending and destroying a pull request's preview. */
+export const PREVIEW_INSTRUCTIONS: CopyInstructions = {
+  extend: 'push a commit, or re-run the last **preview** run: each deploy sets the expiry anew from then.',
+  destroy: 'remove the label `preview`, or close the pull request.',
+};
