@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { copyRecordSchema, isCopySuffix, type CopyRecord } from '../../infra/src/config/ephemeralCopy';
 import { validatedJsonFile } from '../../infra/src/config/validatedJsonFile';
 import { GitopsError } from './errors';
 
@@ -12,13 +13,18 @@ export interface StackBackend {
   readonly region: string;
   /** Its S3 backend's bucket and region; none when it keeps local state (synthesized for an emulator). */
   readonly s3?: { readonly bucket: string; readonly region: string };
+  /**
+   * An on-demand copy's record, rebuilt from the tags every copy stack carries (so no file passes between jobs), and
+   * the registry it belongs in: its state bucket.
+   */
+  readonly copy?: { readonly record: CopyRecord; readonly bucket: { readonly bucket: string; readonly region: string } };
 }
 
 /** The parts of cdk.tf.json read here. */
 const SYNTHESIZED_STACK = z.object({
   terraform: z.object({ backend: z.object({ s3: z.object({ bucket: z.string(), region: z.string() }).optional() }) }),
   provider: z.object({
-    aws: z.array(z.object({ region: z.string(), default_tags: z.array(z.object({ tags: z.object({ Environment: z.string() }) })).min(1) })).min(1),
+    aws: z.array(z.object({ region: z.string(), default_tags: z.array(z.object({ tags: z.object({ Environment: z.string() }).catchall(z.string()) })).min(1) })).min(1),
   }),
 });
 
@@ -28,5 +34,26 @@ export function readStackBackend({ stack, dir }: { readonly stack: string; reado
   if (!read.ok) throw new GitopsError(`${stack} is not a regional stack as npm run synth writes it:\n${read.problems.join('\n')}`);
   const provider = read.data.provider.aws[0]!;
   const s3 = read.data.terraform.backend.s3;
-  return { stack, environment: provider.default_tags[0]!.tags.Environment, region: provider.region, ...(s3 ? { s3 } : {}) };
+  const { tags } = provider.default_tags[0]!;
+  if (!isCopySuffix(tags.Environment)) return { stack, environment: tags.Environment, region: provider.region, ...(s3 ? { s3 } : {}) };
+  if (!s3) throw new GitopsError(`${stack} is an on-demand copy without an S3 backend; its state and record live in its template's state bucket: synthesize it with npm run synth -- --copy <copy.json>`);
+  return { stack, environment: tags.Environment, region: provider.region, s3, copy: { record: copyFromTags(stack, tags), bucket: s3 } };
+}
+
+/** The record behind a copy stack's tags (ephemeralCopy.ts copyTags, read back). */
+function copyFromTags(stack: string, tags: Readonly<Record<string, string>>): CopyRecord {
+  const { Template, Suffix, ExpiresAt, CreatedBy, PullRequest } = tags;
+  const record = {
+    template: Template,
+    suffix: Suffix,
+    expiresAt: ExpiresAt,
+    createdBy: CreatedBy,
+    ...(PullRequest === undefined ? {} : { pullRequest: Number(PullRequest) }),
+  };
+  const parsed = copyRecordSchema.safeParse(record);
+  if (!parsed.success || parsed.data.suffix !== tags.Environment) {
+    const problems = parsed.success ? [`Suffix ${Suffix} is not its Environment ${tags.Environment}`] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new GitopsError(`${stack} is named like an on-demand copy, but its default tags do not describe one (${problems.join('; ')}); synthesize it with npm run synth -- --copy <copy.json>`);
+  }
+  return parsed.data;
 }
