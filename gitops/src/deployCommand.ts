@@ -4,6 +4,7 @@ import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
 import { apply, init, outputs, plan, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
+import { putCopyRecord } from './copyRegistry';
 import { appliedRecordPlace, checkDeployOrder, deployedCommit, recordAppliedCommit } from './deployOrder';
 import { GitopsError } from './errors';
 import { parseFlags } from './flags';
@@ -23,7 +24,9 @@ const PLAN_FILE = 'deploy.tfplan';
  * fetched from the state bucket and checked against its record's sha256; terraform refuses it if the state changed
  * since. Never applies a commit that does not contain the one applied to the stack last (deployOrder.ts): that run
  * stops with a notice, since the newer commit's run deploys the stack. Ephemeral environments take any commit: a copy
- * deployed from one branch and then from another is what they are for.
+ * deployed from one branch and then from another is what they are for. An on-demand copy's stack (its tags say so)
+ * first writes the copy's record to the registry (copyRegistry.ts) and keeps no applied commit: its role reaches only
+ * the copies' prefix of the state bucket, and any commit goes.
  */
 export const deployCommand: Command = {
   usage: USAGE,
@@ -33,19 +36,24 @@ export const deployCommand: Command = {
     const commit = await deployedCommit();
     const backend = readStackBackend({ stack, dir });
     const place = appliedRecordPlace(backend, dir);
-    // a stack of no known environment is held to the order too
-    const ephemeral = loadEnvironments(flags.environments).find((env) => env.name === backend.environment)?.ephemeral ?? false;
-    const order = ephemeral ? { apply: true as const } : await checkDeployOrder(stack, place, commit);
-    if (!order.apply) {
-      core.notice(order.reason);
-      writeSummary(`### ${stack}: not applied\n\n${order.reason}\n`);
-      return;
+    if (backend.copy) {
+      // before anything is applied: a half-applied copy is still listed and reaped
+      await putCopyRecord(backend.copy.bucket, backend.copy.record);
+    } else {
+      // a stack of no known environment is held to the order too
+      const ephemeral = loadEnvironments(flags.environments).find((env) => env.name === backend.environment)?.ephemeral ?? false;
+      const order = ephemeral ? { apply: true as const } : await checkDeployOrder(stack, place, commit);
+      if (!order.apply) {
+        core.notice(order.reason);
+        writeSummary(`### ${stack}: not applied\n\n${order.reason}\n`);
+        return;
+      }
     }
     const record = flags['saved-plan'];
     if (record !== undefined) await restorePlan(record, stack, path.join(dir, SAVED_PLAN_FILE));
     await init(dir);
     const verdict = record !== undefined ? await applySavedPlan(dir, stack) : await planAndApply(dir, stack);
-    await recordAppliedCommit(place, { commit, ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}) });
+    if (!backend.copy) await recordAppliedCommit(place, { commit, ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}) });
     writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict} (commit ${commit.slice(0, 12)})\n`);
   },
 };

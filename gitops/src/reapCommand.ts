@@ -1,0 +1,48 @@
+import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
+import { parseDeployTarget } from '../../infra/src/stacks/deployTarget';
+import { writeSummary } from './actionsIo';
+import type { Command } from './command';
+import { parseNow } from './copyListing';
+import { listAllCopies } from './copyRegistry';
+import { GitopsError, UsageError } from './errors';
+import { parseFlags } from './flags';
+import { githubFromEnvironment, workflowRunUrl } from './githubApi';
+import { copiesToReap, reapCopies, type ReapSelection } from './reaper';
+import { renderReap, syncCopyIssues } from './reapReport';
+
+const USAGE =
+  'npm run gitops -- reap [--now <ISO time>] | --suffix eph-<name> --confirm eph-<name>  [--target aws|localstack|moto] [--environments environments]   (GITHUB_TOKEN set: an issue per copy that could not be destroyed)';
+
+/**
+ * Destroys every expired on-demand copy (the scheduled reaper), or the one `--suffix` names (the destroy workflow),
+ * then reports each in the job summary; with GITHUB_TOKEN each copy that could not be destroyed has one open issue.
+ * Fails when any copy could not be destroyed, after trying every one.
+ */
+export const reapCommand: Command = {
+  usage: USAGE,
+  async run(argv) {
+    const flags = parseFlags(USAGE, argv, {
+      now: { type: 'string' },
+      suffix: { type: 'string' },
+      confirm: { type: 'string' },
+      target: { type: 'string' },
+      environments: { type: 'string', default: 'environments' },
+    });
+    if (flags.suffix === undefined && flags.confirm !== undefined) throw new UsageError(`--confirm: repeats --suffix; give --suffix eph-<name> too\nusage: ${USAGE}`);
+    if (flags.suffix !== undefined && flags.now !== undefined) throw new UsageError(`--now: destroys expired copies; --suffix names one to destroy now: give one of them\nusage: ${USAGE}`);
+    const target = parseDeployTarget(flags.target, process.env);
+    const now = parseNow(flags.now, USAGE);
+    const selection: ReapSelection = flags.suffix === undefined ? { expiredAt: now } : { suffix: flags.suffix.trim(), confirm: flags.confirm?.trim() };
+    const environments = loadEnvironments(flags.environments);
+    const copies = copiesToReap(await listAllCopies(environments), selection);
+    const outcomes = await reapCopies(copies, { environmentsDir: flags.environments, target });
+    const runUrl = workflowRunUrl();
+    writeSummary(renderReap(outcomes, 'suffix' in selection ? `destroy ${selection.suffix}` : `copies expired at ${now.toISOString()}`, runUrl));
+    if (process.env.GITHUB_TOKEN) {
+      const { octokit, owner, repo } = await githubFromEnvironment();
+      for (const line of await syncCopyIssues(octokit, { owner, repo }, outcomes, runUrl)) process.stdout.write(`${line}\n`);
+    }
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    if (failed.length > 0) throw new GitopsError(`could not destroy ${failed.map((o) => o.copy.suffix).join(', ')} (of ${outcomes.length}); see the job summary`);
+  },
+};
