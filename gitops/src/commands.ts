@@ -17,8 +17,10 @@ import { matrixCommand } from './matrixCommand';
 import { planCommentCommand } from './planComment';
 import { planStackCommand } from './planStack';
 import { previewCommand } from './previewCommand';
+import { previewCommentCommand } from './previewCommentCommand';
 import { reapCommand } from './reapCommand';
 import { requireMainCommand } from './requireMainCommand';
+import { stackOutputsCommand } from './stackOutputsCommand';
 
 /** Every `npm run gitops -- <name>` command the workflows call. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -26,6 +28,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   guard: guardCommand,
   copy: copyCommand,
   preview: previewCommand,
+  'preview-comment': previewCommentCommand,
+  'stack-outputs': stackOutputsCommand,
   gate: gateCommand,
   deploy: deployCommand,
   destroy: destroyCommand,

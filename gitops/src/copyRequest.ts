@@ -77,6 +77,7 @@ export function copyOutputs(copy: Copy): Record<string, string> {
     suffix: copy.record.suffix,
     matrix: matrixJson(stackEntries([copy.environment])),
     'expires-at': copy.record.expiresAt,
+    record: JSON.stringify(copy.record),
   };
 }
 
@@ -87,11 +88,10 @@ export interface CopyInstructions {
 }
 
 /** The copy's lines of a job summary or comment: regions, expiry, how to extend or destroy it, what forgetting costs. */
-export function copyDescription(copy: Pick<Copy, 'record' | 'environment'>, how: CopyInstructions): string {
-  const { record } = copy;
+export function copyDescription(record: CopyRecord, regions: readonly string[], how: CopyInstructions): string {
   return [
-    `Copy \`${record.suffix}\` of the template \`${record.template}\`, made by @${record.createdBy}${record.pullRequest === undefined ? '' : ` for #${record.pullRequest}`}.`,
-    `Regions: ${copy.environment.regions.map((r) => r.name).join(', ')} (stacks \`${record.suffix}-<region>\`).`,
+    `Copy \`${record.suffix}\` of the template \`${record.template}\`, made by ${record.createdBy}${record.pullRequest === undefined ? '' : ` for #${record.pullRequest}`}.`,
+    `Regions: ${regions.join(', ')} (stacks \`${record.suffix}-<region>\`).`,
     '',
     `- **Expires** ${record.expiresAt}: the hourly reaper destroys it after that; forgotten, it costs nothing past its expiry.`,
     `- **Extend**: ${how.extend}`,
