@@ -87,6 +87,11 @@ describe('environments of one account', () => {
     ['another plan role', (d) => (d.roles.plan = 'arn:aws:iam::123456789012:role/other-plan'), /qa\/environment\.json: roles\.plan: .* differs from .*dev\/environment\.json's .*; account 123456789012 has one plan role/],
     ['the same deploy role', (d) => (d.roles.deploy = 'arn:aws:iam::123456789012:role/analytics-deploy-dev'), /qa\/environment\.json: roles\.deploy: .* is already .*dev\/environment\.json's deploy role; each environment needs its own/],
     ['the plan role as deploy role', (d) => (d.roles.deploy = d.roles.plan), /qa\/environment\.json: roles\.deploy: is the plan role/],
+    [
+      "the copies' deploy role as its deploy role",
+      (d) => (d.roles.deploy = 'arn:aws:iam::123456789012:role/ci/analytics-deploy-ephemeral-copies'),
+      /qa\/environment\.json: roles\.deploy: "analytics-deploy-ephemeral-copies" is the name of the on-demand copies' deploy role, .*; choose another name/,
+    ],
     ['a suffix ending in another suffix', (d) => (d.suffix = 'qa-dev'), /qa\/environment\.json: suffix: "qa-dev" ends with "-dev" .*, so dev's deploy role would match its resource names/],
     [
       "another account's state bucket",

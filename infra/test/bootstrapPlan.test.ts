@@ -54,9 +54,9 @@ test(
       aws_s3_bucket_lifecycle_configuration: 1,
       aws_s3_bucket_policy: 1, // LocalStack evaluates conditions, so the TLS-only policy is there
       aws_iam_openid_connect_provider: 1,
-      aws_iam_role: 4, // plan + dev, prod, staging deploy
-      aws_iam_policy: 7, // plan 1, each deploy role 2 (IAM's 6,144 characters per managed policy)
-      aws_iam_role_policy_attachment: 7,
+      aws_iam_role: 5, // plan + dev, prod, staging deploy + the on-demand copies' deploy (dev is a template)
+      aws_iam_policy: 13, // plan 1, each deploy role 3 (IAM's 6,144 characters per managed policy)
+      aws_iam_role_policy_attachment: 13,
     });
   },
   TIMEOUT_MS,
@@ -68,7 +68,9 @@ test('planned values: bucket, provider, roles and their tags', () => {
   expect(after('aws_iam_openid_connect_provider')).toEqual([
     expect.objectContaining({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] }),
   ]);
-  expect(after('aws_iam_role').map((r) => r.name)).toEqual(expect.arrayContaining(['analytics-plan', 'analytics-deploy-dev', 'analytics-deploy-prod', 'analytics-deploy-staging']));
+  expect(after('aws_iam_role').map((r) => r.name)).toEqual(
+    expect.arrayContaining(['analytics-plan', 'analytics-deploy-dev', 'analytics-deploy-prod', 'analytics-deploy-staging', 'analytics-deploy-ephemeral-copies']),
+  );
   for (const role of after('aws_iam_role')) expect(role.tags_all).toEqual({ Application: 'analytics-platform', ManagedBy: 'cdktf', Stack: 'bootstrap' });
 });
 

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildBootstrapApp, type BootstrapOptions } from '../src/app';
 import type { BootstrapStack } from '../src/bootstrap/BootstrapStack';
+import { COPY_DEPLOY_ROLE_NAME } from '../src/config/ephemeralCopy';
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS } from '../src/constructs/GithubOidcRole';
 import { emulatorTarget } from '../src/stacks/deployTarget';
 import { stateKey } from '../src/stacks/RegionalStack';
@@ -39,6 +40,19 @@ function devOnly(mutate: (d: Json) => void, github: Json = { repository: 'exampl
   return dir;
 }
 
+/** An environments dir holding dev and qa, a second environment made from dev (own suffix, CIDRs, deploy role; then `mutate`). */
+function withQa(mutate: (qa: Json) => void): string {
+  const qa = devDefinition();
+  qa.suffix = 'qa';
+  qa.ephemeral = false;
+  qa.roles.deploy = `arn:aws:iam::${ACCOUNT}:role/analytics-deploy-qa`;
+  qa.regions = [{ name: 'us-west-2', cidr: '10.40.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b'] }];
+  mutate(qa);
+  const dir = writeEnvironments({ dev: devDefinition(), qa });
+  writeFileSync(path.join(dir, 'github.json'), JSON.stringify({ repository: 'example-org/analytics-platform' }));
+  return dir;
+}
+
 const resources = (json: Json, type: string): Json[] => Object.values((json.resource?.[type] ?? {}) as Record<string, Json>);
 const one = (json: Json, type: string, where: (r: Json) => boolean = () => true): Json => {
   const found = resources(json, type).filter(where);
@@ -66,6 +80,24 @@ function trust(json: Json, roleName: string): Json[] {
 function globMatches(pattern: string, value: string): boolean {
   const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(value);
+}
+
+/** The ARN of every named resource a synthesized regional stack creates. */
+function stackArns(stack: ReturnType<typeof synthesizeStacks>[number]): string[] {
+  const [acct, region] = [ACCOUNT, stack.region];
+  const names = (type: string, key: string) => Object.values(stack.resources(type)).map((r) => r[key] as string);
+  return [
+    ...names('aws_s3_bucket', 'bucket').map((n) => `arn:aws:s3:::${n}`),
+    ...names('aws_lambda_function', 'function_name').map((n) => `arn:aws:lambda:${region}:${acct}:function:${n}`),
+    ...names('aws_dynamodb_table', 'name').map((n) => `arn:aws:dynamodb:${region}:${acct}:table/${n}`),
+    ...names('aws_sqs_queue', 'name').map((n) => `arn:aws:sqs:${region}:${acct}:${n}`),
+    ...names('aws_cloudwatch_event_rule', 'name').map((n) => `arn:aws:events:${region}:${acct}:rule/${n}`),
+    ...names('aws_sns_topic', 'name').map((n) => `arn:aws:sns:${region}:${acct}:${n}`),
+    ...names('aws_cloudwatch_metric_alarm', 'alarm_name').map((n) => `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}`),
+    ...names('aws_cloudwatch_dashboard', 'dashboard_name').map((n) => `arn:aws:cloudwatch::${acct}:dashboard/${n}`),
+    ...names('aws_cloudwatch_log_group', 'name').map((n) => `arn:aws:logs:${region}:${acct}:log-group:${n}`),
+    ...names('aws_iam_role', 'name').map((n) => `arn:aws:iam::${acct}:role/${n}`),
+  ];
 }
 
 const json = bootstrap();
@@ -163,8 +195,23 @@ describe('trust policies', () => {
   test.each(['dev', 'prod', 'staging'])('deploy role of %s (named by its roles.deploy): jobs in that GitHub environment only', (env) => {
     expect(trust(json, `analytics-deploy-${env}`)).toEqual(onlyFrom(`${REPO}:environment:${env}`));
   });
-  test('exactly these four roles, no wildcard in any subject', () => {
-    expect(resources(json, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['analytics-deploy-dev', 'analytics-deploy-prod', 'analytics-deploy-staging', 'analytics-plan']);
+  test("copies' deploy role: jobs in the GitHub environments of the templates (dev) only, never prod's or staging's", () => {
+    expect(trust(json, COPY_DEPLOY_ROLE_NAME)).toEqual(onlyFrom(`${REPO}:environment:dev`));
+    expect(json.output.copies_deploy_role_arn.value).toBe(`\${aws_iam_role.${idOf(json, 'aws_iam_role', (r) => r.name === COPY_DEPLOY_ROLE_NAME)}.arn}`);
+  });
+  test("copies' deploy role with two templates: both environments' subjects, in name order", () => {
+    const two = bootstrap({ environmentsDir: withQa((qa) => (qa.ephemeral = true)) });
+    expect(trust(two, COPY_DEPLOY_ROLE_NAME)).toEqual([expect.objectContaining({ Condition: { StringEquals: { [`${OIDC}:aud`]: 'sts.amazonaws.com', [`${OIDC}:sub`]: [`${REPO}:environment:dev`, `${REPO}:environment:qa`] } } })]);
+  });
+  test("no copies' deploy role (nor output) in an account without a template", () => {
+    const none = bootstrap({ environmentsDir: devOnly((d) => (d.ephemeral = false)) });
+    expect(resources(none, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['analytics-deploy-dev', 'analytics-plan']);
+    expect(none.output.copies_deploy_role_arn).toBeUndefined();
+  });
+  test('exactly these five roles, no wildcard in any subject', () => {
+    expect(resources(json, 'aws_iam_role').map((r) => r.name).sort()).toEqual([
+      'analytics-deploy-dev', COPY_DEPLOY_ROLE_NAME, 'analytics-deploy-prod', 'analytics-deploy-staging', 'analytics-plan',
+    ]);
     for (const role of resources(json, 'aws_iam_role')) expect(role.assume_role_policy).not.toMatch(/[*?]|StringLike/);
   });
   test('immutable subjects when github.json gives the owner and repository ids', () => {
@@ -180,7 +227,7 @@ describe('trust policies', () => {
 });
 
 describe('permission policies', () => {
-  const roleNames = ['analytics-plan', ...environments.map((e) => `analytics-deploy-${e.name}`)];
+  const roleNames = ['analytics-plan', ...environments.map((e) => `analytics-deploy-${e.name}`), COPY_DEPLOY_ROLE_NAME];
 
   test.each(roleNames)('%s: every action is spelled out (no "*" in any action)', (role) => {
     const wildcards = roleStatements(json, role).flatMap((s) => actionsOf(s).filter((a) => a.includes('*')));
@@ -313,7 +360,7 @@ describe('permission policies', () => {
 
     test('no IAM write reaches the workflow roles themselves', () => {
       const iamResources = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('iam:'))).flatMap(resourcesOf);
-      for (const role of ['analytics-plan', ...environments.map((e) => `analytics-deploy-${e.name}`)]) {
+      for (const role of ['analytics-plan', ...environments.map((e) => `analytics-deploy-${e.name}`), COPY_DEPLOY_ROLE_NAME]) {
         expect(iamResources.filter((r) => globMatches(r, `arn:aws:iam::${ACCOUNT}:role/${role}`))).toEqual([]);
       }
     });
@@ -321,24 +368,8 @@ describe('permission policies', () => {
     test("every name its regional stacks create is in reach, and no other environment's", () => {
       // "*" statements are the describe calls and the mapping create, which reach no named resource
       const reachable = statements.flatMap(resourcesOf).filter((r) => r !== '*');
-      const arnsOf = (stack: ReturnType<typeof synthesizeStacks>[number]): string[] => {
-        const [acct, region] = [ACCOUNT, stack.region];
-        const names = (type: string, key: string) => Object.values(stack.resources(type)).map((r) => r[key] as string);
-        return [
-          ...names('aws_s3_bucket', 'bucket').map((n) => `arn:aws:s3:::${n}`),
-          ...names('aws_lambda_function', 'function_name').map((n) => `arn:aws:lambda:${region}:${acct}:function:${n}`),
-          ...names('aws_dynamodb_table', 'name').map((n) => `arn:aws:dynamodb:${region}:${acct}:table/${n}`),
-          ...names('aws_sqs_queue', 'name').map((n) => `arn:aws:sqs:${region}:${acct}:${n}`),
-          ...names('aws_cloudwatch_event_rule', 'name').map((n) => `arn:aws:events:${region}:${acct}:rule/${n}`),
-          ...names('aws_sns_topic', 'name').map((n) => `arn:aws:sns:${region}:${acct}:${n}`),
-          ...names('aws_cloudwatch_metric_alarm', 'alarm_name').map((n) => `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}`),
-          ...names('aws_cloudwatch_dashboard', 'dashboard_name').map((n) => `arn:aws:cloudwatch::${acct}:dashboard/${n}`),
-          ...names('aws_cloudwatch_log_group', 'name').map((n) => `arn:aws:logs:${region}:${acct}:log-group:${n}`),
-          ...names('aws_iam_role', 'name').map((n) => `arn:aws:iam::${acct}:role/${n}`),
-        ];
-      };
       for (const stack of synthesizeStacks()) {
-        const arns = arnsOf(stack);
+        const arns = stackArns(stack);
         expect(arns.length).toBeGreaterThan(15);
         const inReach = arns.filter((arn) => reachable.some((pattern) => globMatches(pattern, arn)));
         expect({ stack: stack.name, inReach }).toEqual({ stack: stack.name, inReach: stack.environment.name === name ? arns : [] });
@@ -350,6 +381,97 @@ describe('permission policies', () => {
         expect(stack.json.provider.aws[0].default_tags[0].tags).toMatchObject({ Environment: name, Application: 'analytics-platform' });
       }
     });
+  });
+});
+
+describe("copies' deploy role", () => {
+  const statements = roleStatements(json, COPY_DEPLOY_ROLE_NAME);
+  const copy = { template: 'dev', suffix: 'eph-pr-42', expiresAt: '2026-12-04T18:00:00Z', createdBy: 'octocat' };
+  const copyStacks = synthesizeStacks({ copy });
+  const reachable = statements.flatMap(resourcesOf).filter((r) => r !== '*');
+  const stateObjects = `arn:aws:s3:::${STATE_BUCKET}/analytics/ephemeral/*`;
+
+  /** Why a resource is in reach, or undefined when it is not justified. */
+  function justification(statement: Json, resource: string): string | undefined {
+    const condition = statement.Condition ?? {};
+    if (resource === `arn:aws:s3:::${STATE_BUCKET}`) return condition.StringLike?.['s3:prefix'] ? 'state bucket, listed under the copies\' prefix' : undefined;
+    if (resource === stateObjects) return 'copies\' states, locks and records';
+    if (resource === '*' && statement.Sid === 'DescribeOnlyOnStar') return 'describe needs *';
+    if (resource === '*' && actionsOf(statement).join() === 'lambda:CreateEventSourceMapping' && condition.ArnLike?.['lambda:FunctionArn'] === `arn:aws:lambda:*:${ACCOUNT}:function:analytics-etl-*-eph-*`) return 'mappings of a copy\'s function';
+    if (resource.endsWith(':event-source-mapping:*')) return condition.ArnLike?.['lambda:FunctionArn'] || actionsOf(statement).every((a) => /^lambda:(List|Tag|Untag)/.test(a)) ? 'mappings' : undefined;
+    if (resource === `arn:aws:kms:*:${ACCOUNT}:key/*`) return condition.StringEquals?.['kms:RequestAlias'] === 'alias/aws/dynamodb' ? "DynamoDB's managed key" : undefined;
+    if (/^arn:aws:ec2:\*:\d{12}:[a-z-]+\/\*$/.test(resource)) {
+      const tagged = [condition.StringLike?.['aws:RequestTag/Environment'], condition.StringLike?.['aws:ResourceTag/Environment']].includes('eph-*');
+      if (tagged) return 'EC2, tagged Environment eph-*';
+      if (condition.StringEquals?.['ec2:CreateAction'] || resource.includes(':security-group-rule/')) return 'EC2 tags at create, rules of tagged groups';
+      return undefined;
+    }
+    const name = /^arn:aws:[a-z0-9]+:[^:]*:[^:]*:(?:[a-z-]+[/:])?(.*?)(?::\*)?(?:\/\*)?$/.exec(resource)?.[1] ?? '';
+    return /^(\/aws\/(lambda|vpc-flow-logs)\/)?analytics-[a-z-]+-\*-eph-\*$/.test(name) ? 'named analytics-*-eph-*' : undefined;
+  }
+
+  test('every resource is a copy\'s (analytics-*-eph-*), under analytics/ephemeral/, or a justified exception', () => {
+    const unjustified = statements.flatMap((s) => resourcesOf(s).filter((r) => !justification(s, r)).map((r) => `${s.Sid}: ${r}`));
+    expect(unjustified).toEqual([]);
+  });
+
+  test('state bucket: lists only the copies\' prefix (and the S3 backend\'s workspace prefix), reads, writes and deletes only under it', () => {
+    const onBucket = statements.filter((s) => resourcesOf(s).some((r) => r.startsWith(`arn:aws:s3:::${STATE_BUCKET}`)));
+    expect(onBucket).toEqual([
+      { Sid: 'ListCopies', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${STATE_BUCKET}`], Condition: { StringLike: { 's3:prefix': ['analytics/ephemeral/*', 'env:/'] } } },
+      { Sid: 'CopiesStateAndRecords', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [stateObjects] },
+    ]);
+  });
+
+  test('a lock table, when named: only items of the copies\' state keys', () => {
+    const withTable = bootstrap({ environmentsDir: devOnly((d) => (d.state.lockTable = 'analytics-tflock')) });
+    expect(roleStatements(withTable, COPY_DEPLOY_ROLE_NAME).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:') && a.endsWith('Item')))).toEqual([
+      {
+        Sid: 'StateLockTable',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        Resource: [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/analytics-tflock`],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${STATE_BUCKET}/analytics/ephemeral/*`] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+      },
+    ]);
+  });
+
+  test("regions: the templates' (every region of each), no other", () => {
+    const regionsOf = (statements_: Json[]) => [...new Set(statements_.flatMap((s) => [s.Condition?.StringEquals?.['aws:RequestedRegion'] ?? []].flat()))].sort();
+    expect(regionsOf(statements)).toEqual(['ap-southeast-1', 'eu-west-1', 'us-east-1']);
+    const two = bootstrap({ environmentsDir: withQa((qa) => (qa.ephemeral = true)) });
+    expect(regionsOf(roleStatements(two, COPY_DEPLOY_ROLE_NAME))).toEqual(['ap-southeast-1', 'eu-west-1', 'us-east-1', 'us-west-2']);
+    const oneTemplate = bootstrap({ environmentsDir: withQa(() => undefined) });
+    expect(regionsOf(roleStatements(oneTemplate, COPY_DEPLOY_ROLE_NAME))).toEqual(['ap-southeast-1', 'eu-west-1', 'us-east-1']);
+  });
+
+  test("every name a copy's stacks create is in reach, and no environment folder's (its template's included)", () => {
+    expect(copyStacks.map((s) => s.name)).toEqual(['eph-pr-42-us-east-1', 'eph-pr-42-eu-west-1', 'eph-pr-42-ap-southeast-1']);
+    for (const stack of [...copyStacks, ...synthesizeStacks()]) {
+      const arns = stackArns(stack);
+      expect(arns.length).toBeGreaterThan(15);
+      const inReach = arns.filter((arn) => reachable.some((pattern) => globMatches(pattern, arn)));
+      expect({ stack: stack.name, inReach }).toEqual({ stack: stack.name, inReach: stack.environment.copy ? arns : [] });
+    }
+  });
+
+  test("the tags its EC2 conditions key on are the ones a copy's stacks carry, and no folder's", () => {
+    const tagConditions = statements.flatMap((s) => Object.entries((s.Condition?.StringLike ?? {}) as Record<string, string>).filter(([key]) => key.endsWith('/Environment')).map(([, value]) => value));
+    expect(new Set(tagConditions)).toEqual(new Set(['eph-*']));
+    for (const stack of copyStacks) expect(stack.json.provider.aws[0].default_tags[0].tags).toMatchObject({ Environment: 'eph-pr-42', Application: 'analytics-platform' });
+    for (const env of environments) expect(globMatches('eph-*', env.name)).toBe(false);
+  });
+
+  test('iam:PassRole only of copies\' ETL roles to Lambda, and their flow-log roles', () => {
+    expect(statements.filter((s) => actionsOf(s).includes('iam:PassRole'))).toEqual([
+      { Sid: 'PassEtlRoleToLambda', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [`arn:aws:iam::${ACCOUNT}:role/analytics-etl-*-eph-*`], Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } },
+      { Sid: 'PassFlowLogRole', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [`arn:aws:iam::${ACCOUNT}:role/analytics-flowlog-*-eph-*`] },
+    ]);
+  });
+
+  test('destroys what it creates: the destroy-only actions and emptying the raw buckets', () => {
+    expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:DeleteTable', 's3:DeleteObjectVersion', 's3:ListBucketVersions']));
+    expect(statements.find((s) => s.Sid === 'EmptyRawBucketOnDestroy')?.Resource).toEqual(['arn:aws:s3:::analytics-bucket-*-eph-*', 'arn:aws:s3:::analytics-bucket-*-eph-*/*']);
   });
 });
 

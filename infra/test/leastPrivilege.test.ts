@@ -1,7 +1,7 @@
 /**
  * The security claims of README as IAM decisions: what each role must NOT be able to do, simulated by
  * @cloud-copilot/iam-simulate against the policies synthesized for AWS (the bootstrap stack's plan and deploy roles,
- * the regional stacks' ETL roles, bucket, queue and gateway-endpoint policies). Each role also gets one call it must be
+ * the regional stacks' ETL roles, bucket, queue and gateway-endpoint policies; the on-demand copies' deploy role). Each role also gets one call it must be
  * allowed, so a policy that denies everything cannot pass. What the platform really calls is proven allowed by the
  * integration suites over moto's request recorder (integration/test/support/recordedCalls.ts).
  */
@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { synth, synthBootstrap } from '../src/app';
 import { bootstrapStackName, bootstrapStateKey } from '../src/bootstrap/BootstrapStack';
-import { bootstrapAdministratorStatements } from '../src/bootstrap/permissions';
+import { bootstrapAdministratorStatements, copiesDeployRoleStatements } from '../src/bootstrap/permissions';
+import { COPY_DEPLOY_ROLE_NAME, copyRecordKey, copyStateKey } from '../src/config/ephemeralCopy';
 import { regionalNames } from '../src/config/names';
-import { savedPlansPrefix } from '../src/constructs/StateStore';
+import { appliedCommitsPrefix, savedPlansPrefix } from '../src/constructs/StateStore';
 import { stackName, stateKey } from '../src/stacks/RegionalStack';
 import type { Authorization } from '../../integration/src/iamActions';
 import { type Decision, simulate, type SimulatedPrincipal } from '../../integration/src/policySimulation';
@@ -24,9 +25,15 @@ const names = (region: string, env: string) => regionalNames(region, env);
 const bucket = (region: string, env: string) => `arn:aws:s3:::${names(region, env).bucket}`;
 const table = (region: string, env: string) => `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${names(region, env).jobTable}`;
 const fn = (region: string, env: string) => `arn:aws:lambda:${region}:${ACCOUNT}:function:${names(region, env).etlFunction}`;
+const queue = (region: string, env: string) => `arn:aws:sqs:${region}:${ACCOUNT}:${names(region, env).queue}`;
+const iamRole = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+const ec2 = (region: string, resource: string) => `arn:aws:ec2:${region}:${ACCOUNT}:${resource}`;
+const LOCK_TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/analytics-tflock`;
+/** A copy of the dev template (environments/dev), as `gitops copy` would name one. */
+const COPY = 'eph-pr-42';
 
 let outdir: string;
-let principals: Record<'plan' | 'deployDev' | 'deployStaging' | 'deployProd' | 'etlUsEast1' | 'administrator', SimulatedPrincipal>;
+let principals: Record<'plan' | 'deployDev' | 'deployStaging' | 'deployProd' | 'deployCopies' | 'deployCopiesLockTable' | 'etlUsEast1' | 'administrator', SimulatedPrincipal>;
 let resourcePolicies: Map<string, PolicyDocument>;
 
 beforeAll(() => {
@@ -44,6 +51,16 @@ beforeAll(() => {
     deployDev: role(bootstrap, 'analytics-deploy-dev', 'deploy role (dev, ephemeral)'),
     deployStaging: role(bootstrap, 'analytics-deploy-staging', 'deploy role (staging)'),
     deployProd: role(bootstrap, 'analytics-deploy-prod', 'deploy role (prod)'),
+    deployCopies: role(bootstrap, COPY_DEPLOY_ROLE_NAME, "copies' deploy role"),
+    // the shipped environments use S3 lockfiles; the same account with a DynamoDB lock table named
+    deployCopiesLockTable: {
+      name: "copies' deploy role (lock table)",
+      arn: `arn:aws:iam::${ACCOUNT}:role/${COPY_DEPLOY_ROLE_NAME}`,
+      account: ACCOUNT,
+      identityPolicies: [
+        { name: 'copies-lock-table', policy: { Version: '2012-10-17', Statement: copiesDeployRoleStatements({ ...accounts[0]!, state: { ...accounts[0]!.state, lockTable: 'analytics-tflock' } }) } },
+      ],
+    },
     etlUsEast1: role(regional, names('us-east-1', 'dev').etlRole, 'ETL role (dev us-east-1)', { endpointPolicies: regional.endpointPolicies() }),
     administrator: {
       name: 'bootstrap administrator',
@@ -80,7 +97,42 @@ const decide = async (c: Case): Promise<Decision> =>
 
 const devTags = { 'aws:ResourceTag/Environment': 'dev', 'aws:ResourceTag/Application': 'analytics-platform' };
 const prodTags = { 'aws:ResourceTag/Environment': 'prod', 'aws:ResourceTag/Application': 'analytics-platform' };
-const everyRole = ['plan', 'deployDev', 'deployStaging', 'deployProd', 'etlUsEast1', 'administrator'] as const;
+const everyRole = ['plan', 'deployDev', 'deployStaging', 'deployProd', 'deployCopies', 'etlUsEast1', 'administrator'] as const;
+const tagged = (key: 'aws:RequestTag' | 'aws:ResourceTag', environment: string) => ({ [`${key}/Environment`]: environment, [`${key}/Application`]: 'analytics-platform' });
+/** A create's tags as the request carries them. */
+const creating = (environment: string) => ({ ...tagged('aws:RequestTag', environment), 'aws:TagKeys': ['Environment', 'Application'] });
+
+/** The copies' role meets every kind of resource the regional stacks name, for these environments' names. */
+function copiesMustNotTouch(env: string, region: string): Case[] {
+  const n = names(region, env);
+  const at = (service: string, resource: string) => `arn:aws:${service}:${region}:${ACCOUNT}:${resource}`;
+  const calls: [string, string, Authorization['context']?][] = [
+    ['s3:DeleteBucket', bucket(region, env)],
+    ['s3:PutBucketPolicy', bucket(region, env)],
+    ['s3:DeleteObjectVersion', `${bucket(region, env)}/processed/a.parquet`],
+    ['dynamodb:DeleteTable', table(region, env)],
+    ['dynamodb:UpdateTable', table(region, env)],
+    ['lambda:DeleteFunction', fn(region, env)],
+    ['lambda:UpdateFunctionCode', fn(region, env)],
+    ['lambda:DeleteEventSourceMapping', at('lambda', 'event-source-mapping:0f3c9a52-1b2d-4e5f-8a9b-0c1d2e3f4a5b'), { 'lambda:FunctionArn': fn(region, env) }],
+    ['lambda:CreateEventSourceMapping', '*', { 'lambda:FunctionArn': fn(region, env) }],
+    ['sqs:DeleteQueue', queue(region, env)],
+    ['sqs:SetQueueAttributes', at('sqs', n.deadLetterQueue)],
+    ['events:DeleteRule', at('events', `rule/${n.eventRule}`)],
+    ['sns:DeleteTopic', at('sns', n.alarmTopic)],
+    ['cloudwatch:DeleteAlarms', at('cloudwatch', `alarm:${n.etlErrorsAlarm}`)],
+    ['cloudwatch:DeleteDashboards', `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${n.dashboard}`],
+    ['logs:DeleteLogGroup', at('logs', `log-group:${n.etlLogGroup}`)],
+    ['logs:DeleteLogGroup', at('logs', `log-group:${n.flowLogGroup}`)],
+    ['iam:DeleteRole', iamRole(n.etlRole)],
+    ['iam:PutRolePolicy', iamRole(n.flowLogRole)],
+    ['iam:PassRole', iamRole(n.etlRole), { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+    ['iam:PassRole', iamRole(n.flowLogRole)],
+    ['ec2:DeleteVpc', ec2(region, 'vpc/vpc-0a1b2c3d'), tagged('aws:ResourceTag', env)],
+    ['ec2:RevokeSecurityGroupEgress', ec2(region, 'security-group/sg-0a1b2c3d'), tagged('aws:ResourceTag', env)],
+  ];
+  return calls.map(([action, resource, context]) => ({ why: `copies' role: ${action} on ${env}'s ${resource.split(/[:/]/).pop()} (${region})`, who: 'deployCopies', action, resource, region, context }));
+}
 
 const MUST_DENY: readonly Case[] = [
   // the ETL: its own region's bucket, input/ read-only
@@ -104,6 +156,41 @@ const MUST_DENY: readonly Case[] = [
   { why: "ephemeral (dev) deploy role empties staging's bucket", who: 'deployDev', action: 's3:DeleteObjectVersion', resource: `${bucket('us-east-1', 'staging')}/processed/a.parquet` },
   { why: "ephemeral (dev) deploy role writes staging's state", who: 'deployDev', action: 's3:PutObject', resource: `${STATE_BUCKET}/${stateKey('staging', 'us-east-1')}` },
   { why: "ephemeral (dev) deploy role changes staging's queue", who: 'deployDev', action: 'sqs:SetQueueAttributes', resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:${names('us-east-1', 'staging').queue}` },
+  // the copies' role (any eph-* suffix): nothing of an environment folder — prod, staging, nor its template dev
+  ...(['prod', 'staging', 'dev'] as const).flatMap((env) => copiesMustNotTouch(env, 'us-east-1')),
+  ...copiesMustNotTouch('prod', 'eu-west-1'),
+  { why: "copies' role: a copy's bucket in a region no template has", who: 'deployCopies', action: 's3:CreateBucket', resource: `arn:aws:s3:::${names('us-west-2', COPY).bucket}`, region: 'us-west-2' },
+  ...(['prod', 'staging', 'dev'] as const).flatMap((env): Case[] => [
+    { why: `copies' role reads ${env}'s state`, who: 'deployCopies', action: 's3:GetObject', resource: `${STATE_BUCKET}/${stateKey(env, 'us-east-1')}` },
+    { why: `copies' role writes ${env}'s state`, who: 'deployCopies', action: 's3:PutObject', resource: `${STATE_BUCKET}/${stateKey(env, 'us-east-1')}` },
+    { why: `copies' role deletes ${env}'s state`, who: 'deployCopies', action: 's3:DeleteObject', resource: `${STATE_BUCKET}/${stateKey(env, 'us-east-1')}` },
+    { why: `copies' role releases ${env}'s state lock`, who: 'deployCopies', action: 's3:DeleteObject', resource: `${STATE_BUCKET}/${stateKey(env, 'us-east-1')}.tflock` },
+    { why: `copies' role reads ${env}'s saved plans`, who: 'deployCopies', action: 's3:GetObject', resource: `${STATE_BUCKET}/${savedPlansPrefix(env)}${env}-us-east-1/1-1.tfplan` },
+    { why: `copies' role writes ${env}'s applied-commit records`, who: 'deployCopies', action: 's3:PutObject', resource: `${STATE_BUCKET}/${appliedCommitsPrefix(env)}${env}-us-east-1.json` },
+    { why: `copies' role lists ${env}'s state keys`, who: 'deployCopies', action: 's3:ListBucket', resource: STATE_BUCKET, context: { 's3:prefix': `analytics/${env}/` } },
+    { why: `copies' role takes ${env}'s lock-table lock`, who: 'deployCopiesLockTable', action: 'dynamodb:PutItem', resource: LOCK_TABLE, context: { 'dynamodb:LeadingKeys': [`analytics-tfstate-${ACCOUNT}/${stateKey(env, 'us-east-1')}`] } },
+    { why: `copies' role deletes ${env}'s lock-table digest`, who: 'deployCopiesLockTable', action: 'dynamodb:DeleteItem', resource: LOCK_TABLE, context: { 'dynamodb:LeadingKeys': [`analytics-tfstate-${ACCOUNT}/${stateKey(env, 'us-east-1')}-md5`] } },
+  ]),
+  { why: "copies' role writes a saved plan", who: 'deployCopies', action: 's3:PutObject', resource: `${STATE_BUCKET}/${savedPlansPrefix(COPY)}${COPY}-us-east-1/1-1.tfplan` },
+  { why: "copies' role writes the bootstrap state", who: 'deployCopies', action: 's3:PutObject', resource: `${STATE_BUCKET}/${bootstrapStateKey(ACCOUNT)}` },
+  { why: "copies' role lists the whole state bucket", who: 'deployCopies', action: 's3:ListBucket', resource: STATE_BUCKET },
+  { why: "copies' role lists analytics/", who: 'deployCopies', action: 's3:ListBucket', resource: STATE_BUCKET, context: { 's3:prefix': 'analytics/' } },
+  { why: "copies' role lists bootstrap/", who: 'deployCopies', action: 's3:ListBucket', resource: STATE_BUCKET, context: { 's3:prefix': 'bootstrap/' } },
+  { why: "copies' role uses the lock table without naming an item", who: 'deployCopiesLockTable', action: 'dynamodb:DeleteItem', resource: LOCK_TABLE },
+  { why: "copies' role creates a VPC tagged as prod", who: 'deployCopies', action: 'ec2:CreateVpc', resource: ec2('us-east-1', 'vpc/new'), context: creating('prod') },
+  { why: "copies' role creates an untagged VPC", who: 'deployCopies', action: 'ec2:CreateVpc', resource: ec2('us-east-1', 'vpc/new') },
+  { why: "copies' role changes an untagged VPC", who: 'deployCopies', action: 'ec2:ModifyVpcAttribute', resource: ec2('us-east-1', 'vpc/vpc-0default') },
+  { why: "copies' role deletes an untagged VPC", who: 'deployCopies', action: 'ec2:DeleteVpc', resource: ec2('us-east-1', 'vpc/vpc-0default') },
+  { why: "copies' role adds a subnet (tagged as its copy) to prod's VPC", who: 'deployCopies', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'vpc/vpc-0prod'), context: { ...creating(COPY), ...tagged('aws:ResourceTag', 'prod') } },
+  { why: "copies' role adds a subnet (tagged as its copy) to an untagged VPC", who: 'deployCopies', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'vpc/vpc-0default'), context: creating(COPY) },
+  { why: "copies' role adds an endpoint to prod's route table", who: 'deployCopies', action: 'ec2:CreateVpcEndpoint', resource: ec2('us-east-1', 'route-table/rtb-0prod'), context: { ...creating(COPY), ...tagged('aws:ResourceTag', 'prod') } },
+  { why: "copies' role retags prod's security group as its copy's", who: 'deployCopies', action: 'ec2:CreateTags', resource: ec2('us-east-1', 'security-group/sg-0prod'), context: { ...creating(COPY), ...tagged('aws:ResourceTag', 'prod') } },
+  { why: "copies' role changes a network tagged as another application's", who: 'deployCopies', action: 'ec2:DeleteSubnet', resource: ec2('us-east-1', 'subnet/subnet-0other'), context: { 'aws:ResourceTag/Environment': COPY, 'aws:ResourceTag/Application': 'billing' } },
+  { why: "copies' role changes a workflow role", who: 'deployCopies', action: 'iam:PutRolePolicy', resource: iamRole('analytics-deploy-prod') },
+  { why: "copies' role changes its own role", who: 'deployCopies', action: 'iam:UpdateAssumeRolePolicy', resource: iamRole(COPY_DEPLOY_ROLE_NAME) },
+  // a deploy role's creates go only into its own tagged network (not the request's tags on another's VPC)
+  { why: "staging deploy role adds a subnet to prod's VPC", who: 'deployStaging', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'vpc/vpc-0prod'), context: { ...creating('staging'), ...tagged('aws:ResourceTag', 'prod') } },
+  { why: "staging deploy role retags prod's security group", who: 'deployStaging', action: 'ec2:CreateTags', resource: ec2('us-east-1', 'security-group/sg-0prod'), context: { ...creating('staging'), ...tagged('aws:ResourceTag', 'prod') } },
   // no workflow role (nor the ETL) reads the bootstrap state; only the administrator who applies it
   ...everyRole.filter((who) => who !== 'administrator').map((who): Case => ({ why: `${who} reads the bootstrap state`, who, action: 's3:GetObject', resource: `${STATE_BUCKET}/${bootstrapStateKey(ACCOUNT)}` })),
   // the job table of a non-ephemeral environment is deleted by no role, its own deploy role included (deletion protection too)
@@ -145,6 +232,34 @@ const MUST_ALLOW: readonly Case[] = [
   { why: 'bootstrap administrator writes the bootstrap state', who: 'administrator', action: 's3:PutObject', resource: `${STATE_BUCKET}/${bootstrapStateKey(ACCOUNT)}` },
   { why: 'bootstrap administrator configures the state bucket', who: 'administrator', action: 's3:PutBucketVersioning', resource: STATE_BUCKET },
   { why: 'dev deploy role changes its tagged VPC', who: 'deployDev', action: 'ec2:ModifyVpcAttribute', resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:vpc/vpc-0dev`, context: devTags },
+  { why: 'dev deploy role adds a subnet to its tagged VPC', who: 'deployDev', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'vpc/vpc-0dev'), context: { ...creating('dev'), ...devTags } },
+  { why: 'bootstrap administrator creates the copies\' role', who: 'administrator', action: 'iam:CreateRole', resource: iamRole(COPY_DEPLOY_ROLE_NAME) },
+  { why: 'bootstrap administrator attaches its policies', who: 'administrator', action: 'iam:CreatePolicy', resource: `arn:aws:iam::${ACCOUNT}:policy/${COPY_DEPLOY_ROLE_NAME}-1` },
+  // the copies' role: a copy's resources, state, lock and record, in every kind it creates and destroys
+  ...(['eu-west-1', 'ap-southeast-1'] as const).map((region): Case => ({ why: `copies' role creates a copy's bucket in ${region}`, who: 'deployCopies', action: 's3:CreateBucket', resource: bucket(region, COPY), region })),
+  { why: "copies' role empties a copy's bucket on destroy", who: 'deployCopies', action: 's3:DeleteObjectVersion', resource: `${bucket('us-east-1', COPY)}/processed/a.parquet` },
+  { why: "copies' role deletes a copy's bucket", who: 'deployCopies', action: 's3:DeleteBucket', resource: bucket('us-east-1', COPY) },
+  { why: "copies' role creates a copy's job table", who: 'deployCopies', action: 'dynamodb:CreateTable', resource: table('us-east-1', COPY) },
+  { why: "copies' role deletes a copy's job table", who: 'deployCopies', action: 'dynamodb:DeleteTable', resource: table('us-east-1', COPY) },
+  { why: "copies' role creates a copy's function", who: 'deployCopies', action: 'lambda:CreateFunction', resource: fn('us-east-1', COPY) },
+  { why: "copies' role deletes a copy's function", who: 'deployCopies', action: 'lambda:DeleteFunction', resource: fn('us-east-1', COPY) },
+  { why: "copies' role passes a copy's ETL role to Lambda", who: 'deployCopies', action: 'iam:PassRole', resource: iamRole(names('us-east-1', COPY).etlRole), context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+  { why: "copies' role creates a copy's queue", who: 'deployCopies', action: 'sqs:CreateQueue', resource: queue('us-east-1', COPY) },
+  { why: "copies' role deletes a copy's queue", who: 'deployCopies', action: 'sqs:DeleteQueue', resource: queue('us-east-1', COPY) },
+  { why: "copies' role writes a copy's state", who: 'deployCopies', action: 's3:PutObject', resource: `${STATE_BUCKET}/${copyStateKey(COPY, 'us-east-1')}` },
+  { why: "copies' role takes a copy's state lock", who: 'deployCopies', action: 's3:PutObject', resource: `${STATE_BUCKET}/${copyStateKey(COPY, 'us-east-1')}.tflock` },
+  { why: "copies' role deletes a destroyed copy's state", who: 'deployCopies', action: 's3:DeleteObject', resource: `${STATE_BUCKET}/${copyStateKey(COPY, 'us-east-1')}` },
+  { why: "copies' role writes a copy's record", who: 'deployCopies', action: 's3:PutObject', resource: `${STATE_BUCKET}/${copyRecordKey(COPY)}` },
+  { why: "copies' role deletes a copy's record", who: 'deployCopies', action: 's3:DeleteObject', resource: `${STATE_BUCKET}/${copyRecordKey(COPY)}` },
+  { why: "copies' role lists the copies", who: 'deployCopies', action: 's3:ListBucket', resource: STATE_BUCKET, context: { 's3:prefix': 'analytics/ephemeral/' } },
+  { why: "copies' role lists one copy's states", who: 'deployCopies', action: 's3:ListBucket', resource: STATE_BUCKET, context: { 's3:prefix': `analytics/ephemeral/${COPY}/` } },
+  { why: "copies' role lists the S3 backend's workspaces (terraform init)", who: 'deployCopies', action: 's3:ListBucket', resource: STATE_BUCKET, context: { 's3:prefix': 'env:/' } },
+  { why: "copies' role takes a copy's lock-table lock", who: 'deployCopiesLockTable', action: 'dynamodb:PutItem', resource: LOCK_TABLE, context: { 'dynamodb:LeadingKeys': [`analytics-tfstate-${ACCOUNT}/${copyStateKey(COPY, 'us-east-1')}`] } },
+  { why: "copies' role creates a VPC tagged as its copy's", who: 'deployCopies', action: 'ec2:CreateVpc', resource: ec2('us-east-1', 'vpc/new'), context: creating(COPY) },
+  { why: "copies' role adds a subnet to its copy's VPC", who: 'deployCopies', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'vpc/vpc-0copy'), context: { ...creating(COPY), ...tagged('aws:ResourceTag', COPY) } },
+  { why: "copies' role creates the subnet itself", who: 'deployCopies', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'subnet/new'), context: creating(COPY) },
+  { why: "copies' role adopts its VPC's (untagged) default security group", who: 'deployCopies', action: 'ec2:CreateTags', resource: ec2('us-east-1', 'security-group/sg-0default'), context: creating(COPY) },
+  { why: "copies' role deletes its copy's VPC", who: 'deployCopies', action: 'ec2:DeleteVpc', resource: ec2('us-east-1', 'vpc/vpc-0copy'), context: tagged('aws:ResourceTag', COPY) },
 ];
 
 test.each(MUST_DENY.map((c) => [c.why, c] as const))('must deny: %s', async (_why, c) => {

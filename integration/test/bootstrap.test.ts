@@ -82,6 +82,7 @@ test('outputs name the bucket and the roles', () => {
     deploy_role_arn_dev: `arn:aws:iam::${ACCOUNT}:role/analytics-deploy-dev`,
     deploy_role_arn_prod: `arn:aws:iam::${ACCOUNT}:role/analytics-deploy-prod`,
     deploy_role_arn_staging: `arn:aws:iam::${ACCOUNT}:role/analytics-deploy-staging`,
+    copies_deploy_role_arn: `arn:aws:iam::${ACCOUNT}:role/analytics-deploy-ephemeral-copies`,
   });
 });
 
@@ -116,9 +117,11 @@ test('GitHub OIDC provider for STS', async () => {
 
 test.each([
   ['analytics-plan', [`${REPO}:pull_request`, `${REPO}:ref:refs/heads/main`], 1],
-  ['analytics-deploy-dev', `${REPO}:environment:dev`, 2],
-  ['analytics-deploy-prod', `${REPO}:environment:prod`, 2],
-  ['analytics-deploy-staging', `${REPO}:environment:staging`, 2],
+  ['analytics-deploy-dev', `${REPO}:environment:dev`, 3],
+  ['analytics-deploy-prod', `${REPO}:environment:prod`, 3],
+  ['analytics-deploy-staging', `${REPO}:environment:staging`, 3],
+  // on-demand copies deploy in their template's GitHub environment (dev)
+  ['analytics-deploy-ephemeral-copies', `${REPO}:environment:dev`, 3],
 ])('role %s trusts exactly %s, with its %i managed policies attached', async (RoleName, subject, policies) => {
   const { Role } = await iam.send(new GetRoleCommand({ RoleName }));
   // IAM returns the trust policy URL-encoded

@@ -9,7 +9,8 @@ import { providerTargetSettings, type DeployTarget } from '../stacks/deployTarge
 import { APPLICATION_TAG } from '../stacks/RegionalStack';
 import { useLocalState, useS3State } from '../stacks/stateBackend';
 import { roleNameAndPath, type BootstrapAccount } from './accounts';
-import { deployRoleStatements, planRoleStatements } from './permissions';
+import { COPY_DEPLOY_ROLE_NAME, COPY_PREFIX } from '../config/ephemeralCopy';
+import { copiesDeployRoleStatements, copyTemplates, deployRoleStatements, planRoleStatements } from './permissions';
 
 /**
  * Where the bootstrap stack's own state lives. `local`: a terraform.tfstate next to cdk.tf.json (the first apply,
@@ -39,8 +40,9 @@ export function bootstrapStateKey(account: string): string {
 /**
  * What one AWS account needs before the GitHub workflows can run, applied once by a person with admin rights:
  * the state bucket (and lock table, when named), GitHub's OIDC identity provider, the read-only plan role (pull
- * requests, and main for the drift check and pre-deploy plans) and one deploy role per environment (jobs running in
- * that GitHub environment).
+ * requests, and main for the drift check and pre-deploy plans), one deploy role per environment (jobs running in
+ * that GitHub environment) and, when the account has a template (an ephemeral environment), the on-demand copies'
+ * deploy role.
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, props: BootstrapStackProps) {
@@ -88,6 +90,19 @@ export class BootstrapStack extends TerraformStack {
         statements: deployRoleStatements(account, env),
       });
       output(`deploy_role_arn_${env.name.replace(/-/g, '_')}`, deploy.role.arn, `Assumed by ${env.name} deployments`);
+    }
+
+    const templates = copyTemplates(account).map((env) => env.name);
+    if (templates.length > 0) {
+      const copies = new GithubOidcRole(this, 'copies-deploy-role', {
+        roleName: COPY_DEPLOY_ROLE_NAME,
+        description: `terraform apply and destroy of on-demand copies (${COPY_PREFIX}*) of ${templates.join(', ')}, for ${github.repository} jobs in the GitHub environment of their template`,
+        providerArn: oidc.arn,
+        // a copy deploys in its template's GitHub environment: no other job, and no protected environment, can assume it
+        subjects: templates.map((name) => `${subject}:environment:${name}`),
+        statements: copiesDeployRoleStatements(account),
+      });
+      output('copies_deploy_role_arn', copies.role.arn, `Assumed by on-demand copies of ${templates.join(', ')}`);
     }
   }
 

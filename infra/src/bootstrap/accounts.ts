@@ -1,4 +1,5 @@
 import { EnvironmentError } from '../config/errors';
+import { COPY_DEPLOY_ROLE_NAME } from '../config/ephemeralCopy';
 import type { Environment } from '../config/loadEnvironments';
 
 /** What one account's bootstrap stack is made from: every environment in that account. */
@@ -22,8 +23,8 @@ export function roleNameAndPath(arn: string): { roleName: string; path: string }
 
 /**
  * Groups the environments by AWS account and checks what the bootstrap needs to agree across them: one state
- * backend and one plan role per account, a deploy role of its own per environment, state buckets unique across
- * accounts, and no suffix that ends in `-<another suffix>` (deploy policies match names by suffix).
+ * backend and one plan role per account, a deploy role of its own per environment (never the copies' role), state
+ * buckets unique across accounts, and no suffix that ends in `-<another suffix>` (deploy policies match names by suffix).
  * Throws one EnvironmentError listing every problem.
  */
 export function bootstrapAccounts(environments: readonly Environment[]): BootstrapAccount[] {
@@ -49,6 +50,11 @@ export function bootstrapAccounts(environments: readonly Environment[]): Bootstr
       if (owner) problems.push(`${env.file}: roles.deploy: "${env.roles.deploy}" is already ${owner.file}'s deploy role; each environment needs its own (its trust policy names the environment)`);
       else deployRoles.set(env.roles.deploy, env);
       if (env.roles.deploy === first.roles.plan) problems.push(`${env.file}: roles.deploy: is the plan role; the plan role is read-only, the deploy role writes`);
+      for (const role of ['deploy', 'plan'] as const) {
+        if (roleNameAndPath(env.roles[role]).roleName === COPY_DEPLOY_ROLE_NAME) {
+          problems.push(`${env.file}: roles.${role}: "${COPY_DEPLOY_ROLE_NAME}" is the name of the on-demand copies' deploy role, which the bootstrap creates in every account with an ephemeral environment; choose another name`);
+        }
+      }
     }
     return { account, environments: envs, state: first.state };
   });

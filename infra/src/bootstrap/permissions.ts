@@ -1,6 +1,6 @@
 /**
  * What the GitHub workflows may do in an account: the plan role reads (and saves plans for the apply jobs), each
- * deploy role manages its own environment's regional stacks. Built from the same names the regional stacks use
+ * deploy role manages its own environment's regional stacks, the copies' deploy role every on-demand copy's. Built from the same names the regional stacks use
  * (config/names.ts) with `*` for the region (and, for the plan role, the suffix), so a renamed resource cannot drift
  * out of its role's reach.
  *
@@ -11,6 +11,7 @@
  * Every call terraform makes with these roles is simulated against them by the integration suites
  * (integration/src/recordedCallCheck.ts); what they must not allow, by infra/test/leastPrivilege.test.ts.
  */
+import { COPY_PREFIX, COPY_STATE_PREFIX, copyDeployRoleArn } from '../config/ephemeralCopy';
 import type { Environment } from '../config/loadEnvironments';
 import { regionalNames, type RegionalNames } from '../config/names';
 import type { PolicyStatement } from '../constructs/policyDocument';
@@ -20,6 +21,9 @@ import { GITHUB_OIDC_HOST } from '../constructs/GithubOidcRole';
 import { type BootstrapAccount, roleNameAndPath } from './accounts';
 
 type Condition = NonNullable<PolicyStatement['Condition']>;
+
+/** Where the S3 backend keeps workspaces other than `default`; terraform lists it at every init, plan and apply. */
+const DEFAULT_WORKSPACE_KEY_PREFIX = 'env:';
 
 /** One kind of resource the regional stacks manage: its ARNs for a set of names, and what reading and managing it takes. */
 interface ManagedKind {
@@ -167,10 +171,23 @@ const DESCRIBE_ONLY_ON_STAR = [
 
 /** The network resources the stacks create; EC2 ARNs carry ids, not names, so tags stand in for names. */
 const EC2_TYPES = ['vpc', 'subnet', 'route-table', 'security-group', 'vpc-endpoint', 'vpc-flow-log'];
-const EC2_CREATES = ['ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateSecurityGroup', 'ec2:CreateVpcEndpoint', 'ec2:CreateFlowLogs'];
+/**
+ * Each create and the resource type it makes. A create is also authorized on what it goes into (a subnet's VPC, an
+ * endpoint's subnets), which carries no request tags of its own: granted by tags it already has (EC2_CHANGES), never by
+ * the request's, or any role could add subnets or endpoints to another environment's VPC.
+ */
+const EC2_MAKES: Readonly<Record<string, string>> = {
+  'ec2:CreateVpc': 'vpc',
+  'ec2:CreateSubnet': 'subnet',
+  'ec2:CreateRouteTable': 'route-table',
+  'ec2:CreateSecurityGroup': 'security-group',
+  'ec2:CreateVpcEndpoint': 'vpc-endpoint',
+  'ec2:CreateFlowLogs': 'vpc-flow-log',
+};
+const EC2_CREATES = Object.keys(EC2_MAKES);
 const SECURITY_GROUP_RULES = ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress'];
 const EC2_CHANGES = [
-  ...EC2_CREATES, // a create is also authorized on the (tagged) VPC, subnet or route table it goes into
+  ...EC2_CREATES, // a create is also authorized on the (tagged) VPC, subnets, route tables or groups it goes into
   'ec2:DeleteVpc', 'ec2:DeleteSubnet', 'ec2:DeleteRouteTable', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVpcEndpoints', 'ec2:DeleteFlowLogs',
   'ec2:ModifyVpcAttribute', 'ec2:ModifySubnetAttribute', 'ec2:ModifyVpcEndpoint', 'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable',
   ...SECURITY_GROUP_RULES, 'ec2:CreateTags', 'ec2:DeleteTags',
@@ -222,6 +239,69 @@ export function planRoleStatements(account: BootstrapAccount): PolicyStatement[]
 }
 
 /**
+ * What a deploy role's regional stacks are: their names (a pattern), regions, the Environment tag their network
+ * resources carry, and whether they may be destroyed.
+ */
+interface DeployScope {
+  readonly names: RegionalNames;
+  readonly regions: readonly string[];
+  /** The Environment tag: one environment's name (StringEquals), or the pattern of many (StringLike). */
+  readonly environmentTag: { readonly operator: 'StringEquals' | 'StringLike'; readonly value: string };
+  readonly ephemeral: boolean;
+}
+
+/** Tag condition keys for one scope, on the request (creates) or on the resource (changes). */
+function taggedAs(scope: DeployScope, key: 'aws:RequestTag' | 'aws:ResourceTag'): Condition {
+  const { operator, value } = scope.environmentTag;
+  return allOf(
+    { [operator]: { [`${key}/Environment`]: value } },
+    { StringEquals: { [`${key}/Application`]: APPLICATION_TAG, 'aws:RequestedRegion': [...scope.regions] } },
+  )!;
+}
+
+/** What a deploy role holds besides the state bucket: the regional stacks of its scope. */
+function regionalStackStatements(account: string, scope: DeployScope): PolicyStatement[] {
+  const { names, regions } = scope;
+  const ec2 = EC2_TYPES.map((type) => `arn:aws:ec2:*:${account}:${type}/*`);
+  return [
+    allow('DescribeOnlyOnStar', DESCRIBE_ONLY_ON_STAR, ['*'], inRegions(regions)),
+    ...managedStatements(names, account, regions, scope.ephemeral ? 'ManageEphemeral' : 'Manage'),
+    ...(scope.ephemeral
+      ? [
+          // force_destroy empties the raw bucket before deleting it
+          allow('EmptyRawBucketOnDestroy', ['s3:ListBucketVersions', 's3:DeleteObject', 's3:DeleteObjectVersion'], [`arn:aws:s3:::${names.bucket}`, `arn:aws:s3:::${names.bucket}/*`], inRegions(regions)),
+        ]
+      : []),
+    allow('PassEtlRoleToLambda', ['iam:PassRole'], [`arn:aws:iam::${account}:role/${names.etlRole}`], {
+      StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+    }),
+    // CreateFlowLogs checks iam:PassRole of the delivery role; AWS's flow-log guide grants it by role ARN alone
+    allow('PassFlowLogRole', ['iam:PassRole'], [`arn:aws:iam::${account}:role/${names.flowLogRole}`]),
+    // EC2: new network resources only when tagged as this scope's; existing ones only when they carry those tags
+    ...Object.entries(EC2_MAKES).map(([create, type]) =>
+      allow(`${create.slice('ec2:'.length)}Tagged`, [create], [`arn:aws:ec2:*:${account}:${type}/*`], taggedAs(scope, 'aws:RequestTag')),
+    ),
+    allow('TagNetworkOnCreate', ['ec2:CreateTags'], ec2, {
+      // ec2:CreateAction holds the API name without the service prefix
+      StringEquals: { 'ec2:CreateAction': EC2_CREATES.map((action) => action.slice('ec2:'.length)), 'aws:RequestedRegion': [...regions] },
+    }),
+    allow('ChangeOwnNetwork', EC2_CHANGES, ec2, taggedAs(scope, 'aws:ResourceTag')),
+    // the VPC's default security group exists untagged; the stack adopts it by tagging it, then strips its rules. Only
+    // a group without an Environment tag: retagging another environment's group would make it this role's
+    allow('AdoptDefaultSecurityGroup', ['ec2:CreateTags'], [`arn:aws:ec2:*:${account}:security-group/*`], allOf(taggedAs(scope, 'aws:RequestTag'), { Null: { 'aws:ResourceTag/Environment': 'true' } })),
+    // rules of our (tagged) groups are resources of their own, created untagged by the group's inline rules
+    allow('SecurityGroupRules', SECURITY_GROUP_RULES, [`arn:aws:ec2:*:${account}:security-group-rule/*`], inRegions(regions)),
+  ];
+}
+
+/** The S3 backend's DynamoDB lock table, when the account names one; items keyed by `<bucket>/<state key>`. */
+function stateLockTable(account: BootstrapAccount, condition?: Condition): PolicyStatement[] {
+  const { lockTable, region } = account.state;
+  if (!lockTable) return [];
+  return [allow('StateLockTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [`arn:aws:dynamodb:${region}:${account.account}:table/${lockTable}`], condition)];
+}
+
+/**
  * One environment's deploy role: its own state (read, write, lockfile or lock table), its own saved plans (read) and
  * applied-commit records (read, write), its own regional stacks' resources (names ending in `-<suffix>`, in its
  * regions), and iam:PassRole of the two service roles it makes.
@@ -229,13 +309,6 @@ export function planRoleStatements(account: BootstrapAccount): PolicyStatement[]
 export function deployRoleStatements(account: BootstrapAccount, env: Environment): PolicyStatement[] {
   const bucket = `arn:aws:s3:::${account.state.bucket}`;
   const state = `${bucket}/${stateKey(env.name, '*')}`;
-  const regions = env.regions.map((r) => r.name);
-  const names = regionalNames('*', env.suffix);
-  const ec2 = EC2_TYPES.map((type) => `arn:aws:ec2:*:${account.account}:${type}/*`);
-  const ours = (key: 'aws:RequestTag' | 'aws:ResourceTag'): Condition => ({
-    StringEquals: { [`${key}/Environment`]: env.name, [`${key}/Application`]: APPLICATION_TAG, 'aws:RequestedRegion': regions },
-  });
-  const lockTable = account.state.lockTable;
   return [
     allow('ListStateBucket', ['s3:ListBucket'], [bucket]),
     allow('ReadWriteOwnState', ['s3:GetObject', 's3:PutObject'], [state, `${state}.tflock`]),
@@ -243,33 +316,52 @@ export function deployRoleStatements(account: BootstrapAccount, env: Environment
     allow('ReadOwnSavedPlans', ['s3:GetObject'], [`${bucket}/${savedPlansPrefix(env.name)}*`]),
     // the deploy order check: the commit last applied to each of its stacks
     allow('OwnAppliedCommits', ['s3:GetObject', 's3:PutObject'], [`${bucket}/${appliedCommitsPrefix(env.name)}*`]),
-    ...(lockTable
-      ? [allow('StateLockTable', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [`arn:aws:dynamodb:${account.state.region}:${account.account}:table/${lockTable}`])]
-      : []),
-    allow('DescribeOnlyOnStar', DESCRIBE_ONLY_ON_STAR, ['*'], inRegions(regions)),
-    ...managedStatements(names, account.account, regions, env.ephemeral ? 'ManageEphemeral' : 'Manage'),
-    ...(env.ephemeral
-      ? [
-          // force_destroy empties the raw bucket before deleting it
-          allow('EmptyRawBucketOnDestroy', ['s3:ListBucketVersions', 's3:DeleteObject', 's3:DeleteObjectVersion'], [`arn:aws:s3:::${names.bucket}`, `arn:aws:s3:::${names.bucket}/*`], inRegions(regions)),
-        ]
-      : []),
-    allow('PassEtlRoleToLambda', ['iam:PassRole'], [`arn:aws:iam::${account.account}:role/${names.etlRole}`], {
-      StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+    ...stateLockTable(account),
+    ...regionalStackStatements(account.account, {
+      names: regionalNames('*', env.suffix),
+      regions: env.regions.map((r) => r.name),
+      environmentTag: { operator: 'StringEquals', value: env.name },
+      ephemeral: env.ephemeral,
     }),
-    // CreateFlowLogs checks iam:PassRole of the delivery role; AWS's flow-log guide grants it by role ARN alone
-    allow('PassFlowLogRole', ['iam:PassRole'], [`arn:aws:iam::${account.account}:role/${names.flowLogRole}`]),
-    // EC2: new network resources only when tagged as this environment's; existing ones only when they carry those tags
-    allow('CreateTaggedNetwork', EC2_CREATES, ec2, ours('aws:RequestTag')),
-    allow('TagNetworkOnCreate', ['ec2:CreateTags'], ec2, {
-      // ec2:CreateAction holds the API name without the service prefix
-      StringEquals: { 'ec2:CreateAction': EC2_CREATES.map((action) => action.slice('ec2:'.length)), 'aws:RequestedRegion': regions },
+  ];
+}
+
+/**
+ * The account's templates: its ephemeral environments, whose GitHub environments the copies' deploy role trusts and
+ * whose regions copies deploy to. None: the account gets no copies' role.
+ */
+export function copyTemplates(account: BootstrapAccount): Environment[] {
+  return account.environments.filter((env) => env.ephemeral);
+}
+
+/**
+ * The deploy role of every on-demand copy in the account (config/ephemeralCopy.ts): the copies' keys under
+ * `analytics/ephemeral/` (state, lockfiles, copy records: read, write, delete once destroyed), resources named
+ * `analytics-<type>-<region>-eph-*` in the templates' regions (destroy included) and network resources tagged
+ * Environment `eph-*`. Never an environment folder's names, tags or state keys: no folder may use the prefix
+ * (loadEnvironments refuses it), nor the folder name `ephemeral` (whose state would fall under the copies' prefix).
+ */
+export function copiesDeployRoleStatements(account: BootstrapAccount): PolicyStatement[] {
+  const bucket = `arn:aws:s3:::${account.state.bucket}`;
+  const copies = `${COPY_STATE_PREFIX}*`;
+  return [
+    allow('ListCopies', ['s3:ListBucket'], [bucket], {
+      // the copies' prefix (listing, reaping), and the S3 backend's workspace listing at init ("env:/", no workspace is used)
+      StringLike: { 's3:prefix': [copies, `${DEFAULT_WORKSPACE_KEY_PREFIX}/`] },
     }),
-    allow('ChangeOwnNetwork', EC2_CHANGES, ec2, ours('aws:ResourceTag')),
-    // the VPC's default security group exists untagged; the stack adopts it by tagging it, then strips its rules
-    allow('AdoptDefaultSecurityGroup', ['ec2:CreateTags'], [`arn:aws:ec2:*:${account.account}:security-group/*`], ours('aws:RequestTag')),
-    // rules of our (tagged) groups are resources of their own, created untagged by the group's inline rules
-    allow('SecurityGroupRules', SECURITY_GROUP_RULES, [`arn:aws:ec2:*:${account.account}:security-group-rule/*`], inRegions(regions)),
+    allow('CopiesStateAndRecords', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [`${bucket}/${copies}`]),
+    // items are keyed <bucket>/<state key> (and <bucket>/<state key>-md5): the copies' alone; ForAllValues holds
+    // vacuously for a request without keys, so one is required
+    ...stateLockTable(account, {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${account.state.bucket}/${copies}`] },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    }),
+    ...regionalStackStatements(account.account, {
+      names: regionalNames('*', `${COPY_PREFIX}*`),
+      regions: regionsOf(copyTemplates(account)),
+      environmentTag: { operator: 'StringLike', value: `${COPY_PREFIX}*` },
+      ephemeral: true,
+    }),
   ];
 }
 
@@ -295,8 +387,8 @@ function kind(sid: string): ManagedKind {
 /**
  * What applying (and destroying) the bootstrap stack takes, for a person or a pipeline that should not hold
  * AdministratorAccess: the state bucket (the same settings as a raw bucket) and the bootstrap's own state in it
- * (`ownStateKey`), the lock table when named (as a job table), the GitHub OIDC provider, the plan and deploy roles and
- * their managed policies — nothing else.
+ * (`ownStateKey`), the lock table when named (as a job table), the GitHub OIDC provider, the plan and deploy roles
+ * (the copies' too) and their managed policies — nothing else.
  */
 export function bootstrapAdministratorStatements(account: BootstrapAccount, ownStateKey: string): PolicyStatement[] {
   const { state } = account;
@@ -304,7 +396,8 @@ export function bootstrapAdministratorStatements(account: BootstrapAccount, ownS
   const lockTable = `arn:aws:dynamodb:${state.region}:${account.account}:table/${state.lockTable}`;
   const bucket = kind('RawBucket');
   const table = kind('JobTable');
-  const roles = [...new Set(account.environments.flatMap((env) => [env.roles.plan, env.roles.deploy]))].sort();
+  const copies = copyTemplates(account).length > 0 ? [copyDeployRoleArn(account.account)] : [];
+  const roles = [...new Set([...account.environments.flatMap((env) => [env.roles.plan, env.roles.deploy]), ...copies])].sort();
   const policies = roles.flatMap((arn) => {
     const { roleName } = roleNameAndPath(arn);
     return [`arn:aws:iam::${account.account}:policy/${roleName}-*`];
