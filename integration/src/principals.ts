@@ -9,6 +9,7 @@ import { synth, synthBootstrap } from '../../infra/src/app';
 import { roleNameAndPath } from '../../infra/src/bootstrap/accounts';
 import { bootstrapStackName, bootstrapStateKey } from '../../infra/src/bootstrap/BootstrapStack';
 import { bootstrapAdministratorStatements } from '../../infra/src/bootstrap/permissions';
+import { COPY_DEPLOY_ROLE_NAME } from '../../infra/src/config/ephemeralCopy';
 import { regionalNames } from '../../infra/src/config/names';
 import { stackName } from '../../infra/src/stacks/RegionalStack';
 import type { AwsCall } from './recordedCall';
@@ -25,8 +26,8 @@ export const ACCESS_KEYS = {
   harness: 'test',
 } as const;
 
-/** A workflow role: `plan`, or `deploy-<environment>`. */
-export type WorkflowRole = 'plan' | `deploy-${string}`;
+/** A workflow role: `plan`, `deploy-<environment>`, or `copies` (the on-demand copies' deploy role). */
+export type WorkflowRole = 'plan' | 'copies' | `deploy-${string}`;
 
 /** `TF_APPEND_USER_AGENT` value for terraform run as `role` (or by the administrator who applies the bootstrap). */
 export function terraformAgent(role: WorkflowRole | 'administrator'): string {
@@ -41,9 +42,9 @@ export function asRole(role: WorkflowRole): Record<string, string> {
   return { TF_APPEND_USER_AGENT: terraformAgent(role), AWS_ACCESS_KEY_ID: role, AWS_SECRET_ACCESS_KEY: 'test' };
 }
 
-/** A principal named by terraform's agent or a step's access key: `plan`, `deploy-<env>`, `administrator`. */
+/** A principal named by terraform's agent or a step's access key: `plan`, `copies`, `deploy-<env>`, `administrator`. */
 function namedPrincipal(name: string): Principal | undefined {
-  if (name === 'plan' || name === 'administrator') return { kind: name };
+  if (name === 'plan' || name === 'copies' || name === 'administrator') return { kind: name };
   if (name.startsWith('deploy-')) return { kind: 'deploy', environment: name.slice('deploy-'.length) };
   return undefined;
 }
@@ -51,6 +52,8 @@ function namedPrincipal(name: string): Principal | undefined {
 export type Principal =
   | { readonly kind: 'deploy'; readonly environment: string }
   | { readonly kind: 'plan' }
+  /** Deploys and destroys every on-demand copy of the account's templates (not `deploy-…`: a folder may be named `copies`). */
+  | { readonly kind: 'copies' }
   /** Applies the bootstrap stack, once per account: no role of the repository, the policy of bootstrapAdministratorStatements. */
   | { readonly kind: 'administrator' }
   | { readonly kind: 'etl-function' | 'etl-mapping'; readonly region: string }
@@ -60,7 +63,7 @@ export function principalOf(call: AwsCall): Principal {
   const agent = /analytics-principal\/(\S+)/.exec(call.userAgent)?.[1];
   if (agent) {
     const role = namedPrincipal(agent);
-    if (!role) throw new Error(`terraform ran as "${agent}": not a principal (use terraformAgent('deploy-<env>'), 'plan' or 'administrator')`);
+    if (!role) throw new Error(`terraform ran as "${agent}": not a principal (use terraformAgent('deploy-<env>'), 'copies', 'plan' or 'administrator')`);
     return role;
   }
   const role = namedPrincipal(call.accessKeyId);
@@ -81,6 +84,8 @@ export function principalName(principal: Principal): string {
       return `deploy role (${principal.environment})`;
     case 'plan':
       return 'plan role';
+    case 'copies':
+      return "copies' deploy role";
     case 'administrator':
       return 'bootstrap administrator';
     case 'etl-function':
@@ -133,6 +138,8 @@ export class PlatformPolicies {
         return named(this.bootstrap, this.roles.deploy);
       case 'plan':
         return named(this.bootstrap, this.roles.plan);
+      case 'copies':
+        return named(this.bootstrap, COPY_DEPLOY_ROLE_NAME);
       case 'administrator':
         return { name: principalName(principal), arn: `arn:aws:iam::${account}:user/bootstrap-administrator`, account, identityPolicies: [this.administrator] };
       case 'etl-function':

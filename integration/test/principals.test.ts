@@ -1,4 +1,7 @@
-import { asRole, principalOf, terraformAgent } from '../src/principals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { asRole, PlatformPolicies, principalOf, terraformAgent } from '../src/principals';
 import type { AwsCall } from '../src/recordedCall';
 
 const call = (accessKeyId: string, userAgent = 'aws-sdk-js/3'): AwsCall => ({
@@ -18,6 +21,8 @@ test('each actor is told by its key, terraform by its User-Agent', () => {
   expect(principalOf(call('etl-mapping-us-east-1'))).toEqual({ kind: 'etl-mapping', region: 'us-east-1' });
   expect(principalOf(call(asRole('deploy-staging').AWS_ACCESS_KEY_ID!))).toEqual({ kind: 'deploy', environment: 'staging' });
   expect(principalOf(call('test', `${TERRAFORM} ${terraformAgent('plan')}`))).toEqual({ kind: 'plan' });
+  expect(principalOf(call('test', `${TERRAFORM} ${terraformAgent('copies')}`))).toEqual({ kind: 'copies' });
+  expect(principalOf(call(asRole('copies').AWS_ACCESS_KEY_ID!))).toEqual({ kind: 'copies' });
   expect(principalOf(call('test', `${TERRAFORM} ${terraformAgent('administrator')}`))).toEqual({ kind: 'administrator' });
   expect(principalOf(call('test'))).toEqual({ kind: 'harness' });
 });
@@ -26,4 +31,15 @@ test('a terraform call without a role, or a key nobody has, fails the check inst
   expect(() => principalOf(call('test', TERRAFORM))).toThrow('without a role: run terraform with TF_APPEND_USER_AGENT=analytics-principal/deploy-<env>');
   expect(() => principalOf(call('AKIAREAL'))).toThrow('signed with AKIAREAL: no principal has that key');
   expect(() => principalOf(call('test', `${TERRAFORM} analytics-principal/root`))).toThrow('terraform ran as "root": not a principal');
+});
+
+test("the copies' principal is the bootstrap's copies' deploy role, with its synthesized policies", () => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'principals-'));
+  try {
+    const copies = new PlatformPolicies('dev', outdir).principal({ kind: 'copies' });
+    expect(copies).toMatchObject({ name: "copies' deploy role", arn: 'arn:aws:iam::123456789012:role/analytics-deploy-ephemeral-copies' });
+    expect(copies!.identityPolicies.map((p) => p.name).sort()).toEqual(['analytics-deploy-ephemeral-copies-1', 'analytics-deploy-ephemeral-copies-2', 'analytics-deploy-ephemeral-copies-3']);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });

@@ -22,7 +22,7 @@ import { type BootstrapAccount, roleNameAndPath } from './accounts';
 
 type Condition = NonNullable<PolicyStatement['Condition']>;
 
-/** Where the S3 backend keeps workspaces other than `default`; terraform lists it at every init, plan and apply. */
+/** Where the S3 backend keeps workspaces other than `default`; it lists them there, and a refused listing fails `terraform init`. */
 const DEFAULT_WORKSPACE_KEY_PREFIX = 'env:';
 
 /** One kind of resource the regional stacks manage: its ARNs for a set of names, and what reading and managing it takes. */
@@ -346,7 +346,7 @@ export function copiesDeployRoleStatements(account: BootstrapAccount): PolicySta
   const copies = `${COPY_STATE_PREFIX}*`;
   return [
     allow('ListCopies', ['s3:ListBucket'], [bucket], {
-      // the copies' prefix (listing, reaping), and the S3 backend's workspace listing at init ("env:/", no workspace is used)
+      // the copies' prefix (listing, reaping), and the S3 backend's workspace listing ("env:/"; no workspace is used)
       StringLike: { 's3:prefix': [copies, `${DEFAULT_WORKSPACE_KEY_PREFIX}/`] },
     }),
     allow('CopiesStateAndRecords', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [`${bucket}/${copies}`]),
