@@ -21,6 +21,7 @@ import { previewCommentCommand } from './previewCommentCommand';
 import { reapCommand } from './reapCommand';
 import { requireMainCommand } from './requireMainCommand';
 import { stackOutputsCommand } from './stackOutputsCommand';
+import { templatesCommand } from './templatesCommand';
 
 /** Every `npm run gitops -- <name>` command the workflows call. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -30,6 +31,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   preview: previewCommand,
   'preview-comment': previewCommentCommand,
   'stack-outputs': stackOutputsCommand,
+  templates: templatesCommand,
   gate: gateCommand,
   deploy: deployCommand,
   destroy: destroyCommand,

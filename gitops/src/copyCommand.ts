@@ -5,15 +5,17 @@ import { setOutput, writeSummary } from './actionsIo';
 import type { Command } from './command';
 import { copyDescription, copyOutputs, DISPATCH_INSTRUCTIONS, requestCopy } from './copyRequest';
 import { UsageError } from './errors';
+import { integrationNote } from './ephemeralGuard';
 import { parseFlags } from './flags';
 
 const USAGE =
-  'npm run gitops -- copy --suffix eph-<name> --actor <login> [--template <ephemeral environment>] [--ttl-hours 24] [--pull-request <number>] [--out copy.json] [--environments environments]';
+  'npm run gitops -- copy --suffix eph-<name> --actor <login> [--template <ephemeral environment>] [--ttl-hours 24] [--pull-request <number>] [--out copy.json] [--skip-integration true|false] [--environments environments]';
 
 /**
  * The guard of an on-demand copy (deploy-ephemeral with an `eph-` suffix): refuses a protected or unprefixed suffix, a
  * template that is not ephemeral and a lifetime past a week; writes the copy's record (`--out`, for `npm run synth --
- * --copy`) and outputs `environment` (the template's GitHub environment), `suffix`, `matrix` and `expires-at`.
+ * --copy`) and outputs `environment` (the template's GitHub environment), `suffix`, `matrix`, `expires-at` and
+ * `record`. `--skip-integration true` is recorded in the summary, as the folder environments' guard does.
  */
 export const copyCommand: Command = {
   usage: USAGE,
@@ -25,8 +27,11 @@ export const copyCommand: Command = {
       actor: { type: 'string' },
       'pull-request': { type: 'string' },
       out: { type: 'string', default: 'copy.json' },
+      'skip-integration': { type: 'string', default: 'false' },
       environments: { type: 'string', default: 'environments' },
     }, ['suffix', 'actor']);
+    const skip = flags['skip-integration'];
+    if (skip !== 'true' && skip !== 'false') throw new UsageError(`--skip-integration ${skip}: use true or false\nusage: ${USAGE}`);
     const pr = flags['pull-request'];
     if (pr !== undefined && !/^[1-9]\d*$/.test(pr)) throw new UsageError(`--pull-request ${pr}: a pull request number such as 42\nusage: ${USAGE}`);
     const ttl = flags['ttl-hours'];
@@ -43,6 +48,6 @@ export const copyCommand: Command = {
     });
     writeFileSync(flags.out, `${JSON.stringify(copy.record, null, 2)}\n`);
     for (const [name, value] of Object.entries(copyOutputs(copy))) setOutput(name, value);
-    writeSummary(`### deploy copy ${copy.record.suffix}\n\n${copyDescription(copy, DISPATCH_INSTRUCTIONS)}`);
+    writeSummary(`### deploy copy ${copy.record.suffix}\n\n${copyDescription(copy.record, copy.environment.regions.map((r) => r.name), DISPATCH_INSTRUCTIONS)}${integrationNote(skip === 'true')}`);
   },
 };

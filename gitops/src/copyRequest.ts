@@ -3,7 +3,7 @@
  * checked before anything is synthesized or assumed: the template it is made from, its suffix, its lifetime, who asked.
  * The refusals name what to type instead; copyEnvironment (infra) then holds the copy to the folders' schema.
  */
-import { COPY_PREFIX, copyEnvironment, type CopyRecord, expiresAt, isCopySuffix } from '../../infra/src/config/ephemeralCopy';
+import { COPY_PREFIX, copyDeployRoleArn, copyEnvironment, type CopyRecord, expiresAt, isCopySuffix } from '../../infra/src/config/ephemeralCopy';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
 import { GitopsError } from './errors';
 import { matrixJson, stackEntries } from './stackMatrix';
@@ -79,6 +79,33 @@ export function copyOutputs(copy: Copy): Record<string, string> {
     'expires-at': copy.record.expiresAt,
     record: JSON.stringify(copy.record),
   };
+}
+
+/**
+ * What a job that destroys or reaps copies of `template` needs: the GitHub environment whose OIDC subject the copies'
+ * role trusts, that role, and the region of the state bucket (the copies' records and state).
+ */
+export function copyRoleOutputs(template: Environment): Record<'environment' | 'copy-role' | 'copy-region', string> {
+  return { environment: template.name, 'copy-role': copyDeployRoleArn(template.account), 'copy-region': template.state.region };
+}
+
+/** One reaper job per account that has templates: the copies' role there, assumed through its first template's environment. */
+export interface TemplateAccount {
+  readonly account: string;
+  /** The templates whose copies this job reaps, comma-separated. */
+  readonly templates: string;
+  readonly environment: string;
+  readonly deployRole: string;
+  readonly region: string;
+}
+
+export function templateAccounts(environments: readonly Environment[]): TemplateAccount[] {
+  const byAccount = new Map<string, Environment[]>();
+  for (const env of environments.filter((e) => e.ephemeral)) byAccount.set(env.account, [...(byAccount.get(env.account) ?? []), env]);
+  return [...byAccount].map(([account, templates]) => {
+    const first = copyRoleOutputs(templates[0]!);
+    return { account, templates: templates.map((t) => t.name).join(','), environment: first.environment, deployRole: first['copy-role'], region: first['copy-region'] };
+  });
 }
 
 /** How a copy is extended and destroyed, as its summary or comment tells it. */

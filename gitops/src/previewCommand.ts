@@ -5,7 +5,7 @@ import { DEFAULT_TTL_HOURS } from '../../infra/src/config/ephemeralCopy';
 import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
 import { setOutput, writeSummary } from './actionsIo';
 import type { Command } from './command';
-import { copyDescription, copyOutputs, PREVIEW_INSTRUCTIONS, requestCopy, templateFor } from './copyRequest';
+import { copyDescription, copyOutputs, copyRoleOutputs, PREVIEW_INSTRUCTIONS, requestCopy, templateFor } from './copyRequest';
 import { parseFlags } from './flags';
 import { previewDecision, type PullRequestPayload } from './previewEvent';
 
@@ -13,8 +13,8 @@ const USAGE = 'npm run gitops -- preview [--template <ephemeral environment>] [-
 
 /**
  * The guard of preview.yml: from the pull_request event, outputs `action` (deploy, destroy or none) and, to deploy,
- * what `gitops copy` outputs for `eph-pr-<number>` (record written to `--out`); to destroy, `suffix` and `environment`
- * (the template's GitHub environment, whose OIDC subject the copies' role trusts). A fork's pull request is refused
+ * what `gitops copy` outputs for `eph-pr-<number>` (record written to `--out`); to destroy, `suffix`, `environment`
+ * (the template's GitHub environment, whose OIDC subject the copies' role trusts), `copy-role` and `copy-region`. A fork's pull request is refused
  * with a line in the summary and a warning, and the run goes on with nothing to do.
  */
 export const previewCommand: Command = {
@@ -37,7 +37,7 @@ export const previewCommand: Command = {
     const environments = loadEnvironments(flags.environments);
     if (decision.action === 'destroy') {
       setOutput('suffix', decision.suffix);
-      setOutput('environment', templateFor(environments, flags.template).name);
+      for (const [name, value] of Object.entries(copyRoleOutputs(templateFor(environments, flags.template)))) setOutput(name, value);
       writeSummary(`### destroy preview ${decision.suffix} (${decision.why})\n`);
       return;
     }
@@ -51,6 +51,6 @@ export const previewCommand: Command = {
     });
     writeFileSync(flags.out, `${JSON.stringify(copy.record, null, 2)}\n`);
     for (const [name, value] of Object.entries(copyOutputs(copy))) setOutput(name, value);
-    writeSummary(`### deploy preview ${copy.record.suffix} (${decision.why})\n\n${copyDescription(copy, PREVIEW_INSTRUCTIONS)}`);
+    writeSummary(`### deploy preview ${copy.record.suffix} (${decision.why})\n\n${copyDescription(copy.record, copy.environment.regions.map((r) => r.name), PREVIEW_INSTRUCTIONS)}`);
   },
 };

@@ -81,7 +81,14 @@ describe('gitops copy (as a workflow step)', () => {
     expect(Math.round((Date.parse(record.expiresAt) - Date.now()) / 3_600_000)).toBe(24);
   });
 
+  test('a copy deployed without the integration suite says so in the run summary', async () => {
+    const run = await runAsStep(['copy', '--suffix', 'eph-alarm', '--actor', 'octocat', '--out', out(), '--skip-integration', 'true']);
+    expect(run.code).toBe(0);
+    expect(run.summary).toContain('The integration suite was **skipped** on request (input `skip-integration`)');
+  });
+
   test.each([
+    [['--skip-integration', 'yes'], /--skip-integration yes: use true or false/],
     [['--ttl-hours', '169'], /--ttl-hours 169: a whole number of hours from 1 to 168 \(a week\)/],
     [['--ttl-hours', '0'], /--ttl-hours 0: a whole number of hours/],
     [['--ttl-hours', '1.5'], /--ttl-hours 1\.5: a whole number of hours/],

@@ -26,6 +26,10 @@ describe('ephemeralEnvironment', () => {
     expect(() => ephemeralEnvironment(shipped, { action: 'deploy', suffix: 'prod' })).toThrow(/can be deployed from the Actions tab/);
   });
 
+  test('deploying a copy\'s suffix through the folder guard names the copy command', () => {
+    expect(() => ephemeralEnvironment(shipped, { action: 'deploy', suffix: ' eph-alarm' })).toThrow(/^refused: "eph-alarm" is an on-demand copy's suffix \(prefix "eph-"\), not an environment folder's: npm run gitops -- copy deploys it$/);
+  });
+
   test('a suffix that differs from the folder name is found by the suffix', () => {
     const dir = writeEnvironments({ feature: { ...devDefinition(), suffix: 'feat-42' } });
     expect(ephemeralEnvironment(loadEnvironments(dir), { action: 'deploy', suffix: 'feat-42' }).name).toBe('feature');
@@ -72,6 +76,28 @@ describe('gitops guard (as a workflow step)', () => {
     expect(await runAsStep(['guard', '--suffix', 'dev'])).toMatchObject({ code: 2, outputs: {}, summary: expect.stringMatching(/--action is required\nusage: npm run gitops -- guard/) });
     expect((await runAsStep(['guard', '--action', 'nuke', '--suffix', 'dev'])).summary).toMatch(/--action nuke: use deploy or destroy/);
     expect((await runAsStep(['guard', '--action', 'deploy', '--suffix', 'dev', '--force'])).summary).toMatch(/--force: unknown flag\nusage: npm run gitops -- guard/);
+  });
+});
+
+describe('gitops guard destroying a copy (an eph- suffix)', () => {
+  test('outputs copy=true, the suffix, and the template environment, copies\' role and state region the reaping job needs', async () => {
+    const run = await runAsStep(['guard', '--action', 'destroy', '--suffix', 'eph-alarm', '--confirm', 'eph-alarm']);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toEqual({ copy: 'true', suffix: 'eph-alarm', environment: 'dev', 'copy-role': 'arn:aws:iam::123456789012:role/analytics-deploy-ephemeral-copies', 'copy-region': 'us-east-1' });
+    expect(run.summary).toContain('### destroy copy eph-alarm (template `dev`)');
+  });
+
+  test('a folder environment outputs copy=false', async () => {
+    expect((await runAsStep(['guard', '--action', 'destroy', '--suffix', 'dev', '--confirm', 'dev'])).outputs.copy).toBe('false');
+  });
+
+  test.each([
+    [['--confirm', 'eph-alarms'], /the confirmation "eph-alarms" does not repeat the suffix "eph-alarm"/],
+    [['--confirm', 'eph-alarm', '--template', 'prod'], /template "prod": environments\/prod\/environment\.json is not ephemeral: true \(protected; never copied\)/],
+  ])('refused: %j', async (flags, message) => {
+    const run = await runAsStep(['guard', '--action', 'destroy', '--suffix', 'eph-alarm', ...flags]);
+    expect(run).toMatchObject({ code: 1, outputs: {} });
+    expect(run.summary).toMatch(message);
   });
 });
 

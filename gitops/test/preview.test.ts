@@ -81,7 +81,7 @@ describe('gitops preview (as a workflow step)', () => {
     const work = dir();
     const out = path.join(work, 'copy.json');
     const run = await runAsStep(['preview', '--out', out], stepEnv(work, previewEvent('closed', { labels: ['preview'], closed: { merged: true } })));
-    expect(run).toMatchObject({ code: 0, outputs: { action: 'destroy', suffix: 'eph-pr-42', environment: 'dev' } });
+    expect(run).toMatchObject({ code: 0, outputs: { action: 'destroy', suffix: 'eph-pr-42', environment: 'dev', 'copy-role': 'arn:aws:iam::123456789012:role/analytics-deploy-ephemeral-copies', 'copy-region': 'us-east-1' } });
     expect(run.outputs.matrix).toBeUndefined();
     expect(run.summary).toContain('### destroy preview eph-pr-42 (pull request closed)');
     expect(() => readFileSync(out)).toThrow(/ENOENT/);
