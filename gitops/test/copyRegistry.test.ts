@@ -3,41 +3,23 @@
  * written and listed with their regions' states, what cannot be read listed as a problem, the record deleted only
  * with the last region's state; and the record read back from a synthesized copy stack.
  */
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { synth } from '../../infra/src/app';
 import { copyRecordKey, copyStateKey, type CopyRecord } from '../../infra/src/config/ephemeralCopy';
 import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
-import { type Emulator, startEmulator } from '../../integration/src/emulator';
 import { copyBuckets, deleteRecordIfNoState, deleteRegionState, listAllCopies, listCopies, putCopyRecord } from '../src/copyRegistry';
 import { readStackBackend } from '../src/stackBackend';
-import { templateFixture } from './support/templateFixture';
+import { runAsStep } from './support/actionsRun';
+import { registryOnEmulator } from './support/registryOnEmulator';
 
 const registry = { bucket: 'analytics-tfstate-copy-registry-test', region: 'us-east-1' };
 const record = (suffix: string, extra: Partial<CopyRecord> = {}): CopyRecord => ({ template: 'dev', suffix, expiresAt: '2026-12-04T18:00:00Z', createdBy: 'octocat', ...extra });
 
-let emulator: Emulator;
-let s3: S3Client;
-let fixture: string;
-const saved = { ...process.env };
-const put = (Key: string, Body = '{}') => s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key, Body }));
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  Object.assign(process.env, { AWS_ENDPOINT_URL: emulator.target.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-  s3 = new S3Client({ region: registry.region, forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: registry.bucket }));
-  fixture = templateFixture(registry.bucket);
-}, 60_000);
-
-afterAll(async () => {
-  process.env = saved;
-  s3?.destroy();
-  await emulator?.stop();
-  if (fixture) rmSync(fixture, { recursive: true, force: true });
-});
+const suite = registryOnEmulator(registry);
+const put = (Key: string, Body = '{}') => suite.s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key, Body }));
 
 test('the templates share their state buckets: each is listed once', () => {
   const environments = loadEnvironments(path.join(__dirname, '../../environments'));
@@ -54,7 +36,7 @@ test('records and their regions with state are listed by suffix; a re-dispatch o
   const listed = (await listCopies(registry)).find((copy) => copy.suffix === 'eph-listed');
   expect(listed).toEqual({ suffix: 'eph-listed', bucket: registry, regions: ['eu-west-1', 'us-east-1'], record: record('eph-listed', { pullRequest: 12, expiresAt: '2026-12-05T18:00:00Z' }) });
   // every template's bucket, as the commands read them
-  expect((await listAllCopies(loadEnvironments(fixture))).map((copy) => copy.suffix)).toContain('eph-listed');
+  expect((await listAllCopies(loadEnvironments(suite.fixture))).map((copy) => copy.suffix)).toContain('eph-listed');
 });
 
 test('a suffix without a readable record is listed with the problem, never dropped', async () => {
@@ -81,14 +63,14 @@ test("a region's state (and a lock left over) goes with its destroy; the record 
   await deleteRegionState(registry, 'eph-gone', 'eu-west-1');
   expect(await deleteRecordIfNoState(registry, 'eph-gone')).toEqual([]);
   expect((await listCopies(registry)).map((copy) => copy.suffix)).not.toContain('eph-gone');
-  await expect(s3.send(new GetObjectCommand({ Bucket: registry.bucket, Key: copyRecordKey('eph-gone') }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+  await expect(suite.s3.send(new GetObjectCommand({ Bucket: registry.bucket, Key: copyRecordKey('eph-gone') }))).rejects.toMatchObject({ name: 'NoSuchKey' });
 });
 
 describe('a synthesized copy stack', () => {
   let outdir: string;
   beforeAll(() => {
     outdir = mkdtempSync(path.join(os.tmpdir(), 'copy-stack-'));
-    synth({ copy: record('eph-tags', { pullRequest: 42 }), outdir, environmentsDir: fixture, target: emulator.target });
+    synth({ copy: record('eph-tags', { pullRequest: 42 }), outdir, environmentsDir: suite.fixture, target: suite.emulator.target });
   });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   const dir = () => path.join(outdir, 'stacks', 'eph-tags-us-east-1');
@@ -102,6 +84,14 @@ describe('a synthesized copy stack', () => {
       copy: { record: record('eph-tags', { pullRequest: 42 }), bucket: registry },
     });
   });
+
+  test('gitops destroy of a copy stack deletes its region\'s state after terraform, and the record with the last region', async () => {
+    await putCopyRecord(registry, record('eph-tags', { pullRequest: 42 }));
+    // never applied: terraform destroys an empty state, which the S3 backend writes all the same
+    const run = await runAsStep(['destroy', '--stack', 'eph-tags-us-east-1', '--stacks-dir', path.join(outdir, 'stacks')]);
+    expect(run).toMatchObject({ code: 0, summary: '### eph-tags-us-east-1 destroyed\n\neph-tags is gone: no region left, record deleted\n\n' });
+    expect((await listCopies(registry)).map((copy) => copy.suffix)).not.toContain('eph-tags');
+  }, 120_000);
 
   test('tags that do not describe a copy are refused, naming the stack and the tag', () => {
     const file = path.join(dir(), 'cdk.tf.json');

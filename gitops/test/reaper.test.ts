@@ -4,42 +4,22 @@
  * the next run) while the others go on, the summary, and the one issue per such copy (GitHub's issues API faked with
  * the fields of its recorded responses). Destroys of applied copies are integration/test/ephemeralCopies.test.ts.
  */
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { rmSync } from 'node:fs';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { copyStateKey, type CopyRecord } from '../../infra/src/config/ephemeralCopy';
-import { type Emulator, startEmulator } from '../../integration/src/emulator';
 import { isExpired, renderCopies } from '../src/copyListing';
 import { listCopies, putCopyRecord, type ListedCopy } from '../src/copyRegistry';
 import { copiesToReap, reapCopies, type RecordedCopy } from '../src/reaper';
 import { renderReap, syncCopyIssues } from '../src/reapReport';
 import { runAsStep } from './support/actionsRun';
 import { fakeIssuesApi } from './support/fakeIssues';
-import { templateFixture } from './support/templateFixture';
+import { registryOnEmulator } from './support/registryOnEmulator';
 
 const registry = { bucket: 'analytics-tfstate-reaper-test', region: 'us-east-1' };
 const NOW = new Date('2026-12-04T12:00:00Z');
 const record = (suffix: string, expiresAt: string, extra: Partial<CopyRecord> = {}): CopyRecord => ({ template: 'dev', suffix, expiresAt, createdBy: 'octocat', ...extra });
 
-let emulator: Emulator;
-let s3: S3Client;
-let fixture: string;
-const saved = { ...process.env };
+const suite = registryOnEmulator(registry);
 const listed = async (suffix: string) => (await listCopies(registry)).find((copy) => copy.suffix === suffix);
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  Object.assign(process.env, { AWS_ENDPOINT_URL: emulator.target.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-  s3 = new S3Client({ region: registry.region, forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: registry.bucket }));
-  fixture = templateFixture(registry.bucket);
-}, 60_000);
-
-afterAll(async () => {
-  process.env = saved;
-  s3?.destroy();
-  await emulator?.stop();
-  if (fixture) rmSync(fixture, { recursive: true, force: true });
-});
 
 describe('which copies a run destroys', () => {
   let copies: ListedCopy[];
@@ -47,7 +27,7 @@ describe('which copies a run destroys', () => {
     await putCopyRecord(registry, record('eph-old', '2026-12-04T11:00:00Z'));
     await putCopyRecord(registry, record('eph-due', '2026-12-04T12:00:00Z'));
     await putCopyRecord(registry, record('eph-young', '2026-12-04T13:00:00Z'));
-    await s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key: copyStateKey('eph-stray', 'us-east-1'), Body: '{}' }));
+    await suite.s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key: copyStateKey('eph-stray', 'us-east-1'), Body: '{}' }));
     copies = await listCopies(registry);
   });
 
@@ -84,10 +64,10 @@ describe('a run where some copies cannot be destroyed', () => {
   beforeAll(async () => {
     // its template was removed from environments/ since
     await putCopyRecord(registry, record('eph-orphaned', '2026-12-01T00:00:00Z', { template: 'qa' }));
-    await s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key: copyStateKey('eph-orphaned', 'us-east-1'), Body: '{}' }));
-    // state in a region the template no longer has (the fixture's dev keeps us-east-1 only)
+    await suite.s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key: copyStateKey('eph-orphaned', 'us-east-1'), Body: '{}' }));
+    // state in a region the template no longer has (the suite.fixture's dev keeps us-east-1 only)
     await putCopyRecord(registry, record('eph-shrunk', '2026-12-01T00:00:00Z'));
-    await s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key: copyStateKey('eph-shrunk', 'eu-west-1'), Body: '{}' }));
+    await suite.s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key: copyStateKey('eph-shrunk', 'eu-west-1'), Body: '{}' }));
     // deploy wrote the record, then failed before any state: nothing to destroy, the record goes
     await putCopyRecord(registry, record('eph-unborn', '2026-12-01T00:00:00Z', { pullRequest: 7 }));
     copies = copiesToReap(await listCopies(registry), { expiredAt: new Date('2026-12-02T00:00:00Z') });
@@ -95,7 +75,7 @@ describe('a run where some copies cannot be destroyed', () => {
 
   test('each failure is its copy\'s outcome, its record and state kept for the next run; the others are destroyed', async () => {
     expect(copies.map((copy) => copy.suffix)).toEqual(['eph-orphaned', 'eph-shrunk', 'eph-unborn']);
-    const outcomes = await reapCopies(copies, { environmentsDir: fixture, target: emulator.target });
+    const outcomes = await reapCopies(copies, { environmentsDir: suite.fixture, target: suite.emulator.target });
     expect(outcomes.map(({ copy, ...outcome }) => [copy.suffix, outcome])).toEqual([
       ['eph-orphaned', { status: 'failed', reason: 'Invalid environment definition:\n  - copy eph-orphaned: template: no environment "qa"; templates (ephemeral environments): dev', left: ['us-east-1'] }],
       ['eph-shrunk', { status: 'failed', reason: 'eu-west-1: has state, but template dev has no such region any more; destroy it by hand (or add the region back)', left: ['eu-west-1'] }],
@@ -146,21 +126,21 @@ describe('a run where some copies cannot be destroyed', () => {
 
 describe('the commands', () => {
   test('reap fails the step with every copy it could not destroy, after trying all; the summary says why', async () => {
-    const run = await runAsStep(['reap', '--now', '2026-12-02T00:00:00Z', '--target', 'moto', '--environments', fixture]);
+    const run = await runAsStep(['reap', '--now', '2026-12-02T00:00:00Z', '--target', 'moto', '--environments', suite.fixture]);
     expect(run.code).toBe(1);
     expect(run.summary).toContain('## Reaper: copies expired at 2026-12-02T00:00:00.000Z');
     expect(run.summary).toMatch(/could not destroy eph-orphaned, eph-shrunk \(of 2\); see the job summary/);
   }, 60_000);
 
   test('reap refuses a folder environment, and a flag mistake is exit 2', async () => {
-    expect(await runAsStep(['reap', '--suffix', 'dev', '--confirm', 'dev', '--environments', fixture])).toMatchObject({ code: 1, summary: expect.stringContaining('refused: "dev" is not an on-demand copy') });
+    expect(await runAsStep(['reap', '--suffix', 'dev', '--confirm', 'dev', '--environments', suite.fixture])).toMatchObject({ code: 1, summary: expect.stringContaining('refused: "dev" is not an on-demand copy') });
     expect(await runAsStep(['reap', '--now', 'tomorrow'])).toMatchObject({ code: 2, summary: expect.stringContaining('--now tomorrow: not an ISO 8601 time such as 2026-12-04T18:00:00Z') });
     expect(await runAsStep(['reap', '--suffix', 'eph-x', '--confirm', 'eph-x', '--now', '2026-12-02T00:00:00Z'])).toMatchObject({ code: 2 });
     expect(await runAsStep(['reap', '--confirm', 'eph-x'])).toMatchObject({ code: 2, summary: expect.stringContaining('--confirm: repeats --suffix') });
   });
 
   test('copies puts the table in the job summary', async () => {
-    const run = await runAsStep(['copies', '--now', '2026-12-04T12:00:00Z', '--environments', fixture]);
+    const run = await runAsStep(['copies', '--now', '2026-12-04T12:00:00Z', '--environments', suite.fixture]);
     expect(run.code).toBe(0);
     expect(run.summary).toMatch(/^## On-demand copies at 2026-12-04T12:00:00Z\n\n\d+ copies, \d+ expired/);
     expect(run.summary).toContain('| eph-young | dev | 2026-12-04T13:00:00Z | octocat |');
