@@ -60,7 +60,18 @@ function upstream(wf: Workflow, id: string, seen = new Set<string>()): Set<strin
 const callersOf = (file: string) => allJobs.filter(({ job }) => reusableName(job) === file).map(({ file: caller, id }) => ({ file: caller, id }));
 
 test('the expected workflows exist', () => {
-  expect(Object.keys(workflows).sort()).toEqual(['deploy-environment.yml', 'deploy-ephemeral.yml', 'deploy.yml', 'destroy.yml', 'drift.yml', 'etl-release.yml', 'integration.yml', 'pull-request.yml']);
+  expect(Object.keys(workflows).sort()).toEqual([
+    'deploy-environment.yml',
+    'deploy-ephemeral.yml',
+    'deploy.yml',
+    'destroy.yml',
+    'drift.yml',
+    'etl-release.yml',
+    'integration.yml',
+    'preview.yml',
+    'pull-request.yml',
+    'reap.yml',
+  ]);
 });
 
 test('actionlint and action-validator report nothing', async () => {
@@ -117,8 +128,8 @@ describe('security', () => {
   test('id-token: write only where a role is assumed; write scopes only on the jobs that need them', () => {
     const allowed: Record<string, (job: Job, file: string, id: string) => boolean> = {
       'id-token': (job) => assumesRole(job) || callsDeployWorkflow(job),
-      'pull-requests': (_job, file, id) => file === 'pull-request.yml' && id === 'comment',
-      issues: (_job, file, id) => file === 'drift.yml' && id === 'report',
+      'pull-requests': (_job, file, id) => ['pull-request.yml comment', 'preview.yml comment', 'preview.yml destroyed'].includes(`${file} ${id}`),
+      issues: (_job, file, id) => ['drift.yml report', 'reap.yml reap'].includes(`${file} ${id}`),
       contents: (job, file, id) => (file === 'etl-release.yml' && id === 'publish') || reusableName(job) === 'etl-release.yml',
     };
     for (const { file, id, job } of allJobs) {
@@ -130,11 +141,19 @@ describe('security', () => {
     }
   });
 
-  test('role ARNs come from the environment definitions (matrix), never from the YAML', () => {
+  test('role ARNs come from the environment definitions (a matrix, or the guard of a copy), never from the YAML', () => {
     for (const file of workflowPaths) expect(source(file)).not.toMatch(/arn:aws/);
-    const roles = allSteps.filter(({ step }) => step.uses?.startsWith('aws-actions/configure-aws-credentials@')).map(({ step }) => step.with?.['role-to-assume']);
-    expect(roles.length).toBeGreaterThanOrEqual(4);
-    for (const role of roles) expect(role).toMatch(/^\$\{\{ matrix\.(planRole|deployRole) \}\}$/);
+    const assumed = allJobs.flatMap(({ file, id, job }) => (job.steps ?? []).filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')).map((s) => ({ file, id, job, role: String(s.with?.['role-to-assume']) })));
+    expect(assumed.length).toBeGreaterThanOrEqual(4);
+    for (const { file, id, job, role } of assumed) {
+      if (/^\$\{\{ matrix\.(planRole|deployRole) \}\}$/.test(role)) continue;
+      // a copy's destroy: the copies' role, output by the gitops step that checked the request
+      const [, producer, output] = /^\$\{\{ needs\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(role) ?? [];
+      expect({ file, id, role, output }).toEqual({ file, id, role, output: 'copy-role' });
+      expect(needsOf(job)).toContain(producer);
+      const [, stepId] = /^\$\{\{ steps\.([\w-]+)\.outputs\.copy-role \}\}$/.exec(String(workflows[file]!.jobs[producer!]!.outputs?.['copy-role'])) ?? [];
+      expect({ file, id, run: workflows[file]!.jobs[producer!]!.steps!.find((s) => s.id === stepId)?.run }).toEqual({ file, id, run: expect.stringMatching(/^npm run gitops -- (guard|preview) /) });
+    }
   });
 
   test('plans use the plan role, deploys and destroys the deploy role', () => {
@@ -144,6 +163,10 @@ describe('security', () => {
     expect(roleIn('deploy-environment.yml', 'deploy')).toBe('${{ matrix.deployRole }}');
     expect(roleIn('deploy-environment.yml', 'plan')).toBe('${{ matrix.planRole }}');
     expect(roleIn('destroy.yml', 'destroy')).toBe('${{ matrix.deployRole }}');
+    // copies: the copies' role of the template's account, which can reach eph- names and state keys only
+    expect(roleIn('destroy.yml', 'destroy-copy')).toBe('${{ needs.guard.outputs.copy-role }}');
+    expect(roleIn('preview.yml', 'destroy')).toBe('${{ needs.guard.outputs.copy-role }}');
+    expect(roleIn('reap.yml', 'reap')).toBe('${{ matrix.deployRole }}');
   });
 
   test('no install script runs where a role can be assumed: every npm ci is --ignore-scripts', () => {
@@ -182,7 +205,7 @@ describe('security', () => {
 
   test('artifacts holding the ETL zip (24 MB, deflated already) are stored, not compressed again', () => {
     const zips = allSteps.filter(({ step }) => step.uses?.startsWith('actions/upload-artifact@') && ['cdktf.out/', 'etl/dist/'].includes(String(step.with?.path)));
-    expect(zips.length).toBe(8);
+    expect(zips.length).toBe(9);
     for (const { where, step } of zips) expect({ where, level: step.with?.['compression-level'] }).toEqual({ where, level: 0 });
   });
 
@@ -228,6 +251,7 @@ describe('runner behaviour', () => {
       'deploy-ephemeral.yml deploy',
       'deploy.yml gate',
       'drift.yml report',
+      'preview.yml comment',
       'pull-request.yml comment',
     ]);
   });
@@ -266,13 +290,17 @@ describe('job graph', () => {
   });
 
   test('every job that assumes a deploy role depends, directly or through its callers, on a successful integration job of the same run', () => {
-    // destroy removes an ephemeral copy: there is nothing to test end to end first
-    const exempt = new Set(['destroy.yml destroy']);
+    // destroy and the reaper remove ephemeral environments and copies: there is nothing to test end to end first
+    const exempt = new Set(['destroy.yml destroy', 'reap.yml reap']);
     const deployJobs = allJobs.filter(({ file, id, job }) => (job.steps ?? []).some((s) => s.with?.['role-to-assume'] === '${{ matrix.deployRole }}') && !exempt.has(`${file} ${id}`));
     expect(deployJobs.map(({ file, id }) => `${file} ${id}`)).toEqual(['deploy-environment.yml deploy']);
     const callers = callersOf('deploy-environment.yml');
-    expect(callers.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-ephemeral.yml deploy', 'deploy.yml prod', 'deploy.yml staging']);
-    for (const { file, id } of callers) {
+    expect(callers.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-ephemeral.yml deploy', 'deploy.yml prod', 'deploy.yml staging', 'preview.yml deploy']);
+    // a preview deploys the commit its pull request's own run tests (pull-request.yml calls the same integration.yml),
+    // with the copies' role, which reaches eph- names only: it is the end-to-end check on real AWS, not a release
+    const previewGate = [...upstream(workflows['pull-request.yml']!, 'plan')];
+    expect(previewGate).toContain('integration');
+    for (const { file, id } of callers.filter((c) => c.file !== 'preview.yml')) {
       const wf = workflows[file]!;
       const chain = [id, ...upstream(wf, id)];
       const gate = chain.find((job) => callsIntegration(wf.jobs[job]!));
@@ -320,7 +348,7 @@ describe('job graph', () => {
     expect(job.concurrency).toEqual({ group: 'deploy-${{ matrix.stack }}', 'cancel-in-progress': false });
     // the order check compares with the commit last applied to the stack: it needs the history
     expect(job.steps!.find((s) => s.uses?.startsWith('actions/checkout@'))!.with).toMatchObject({ 'fetch-depth': 0 });
-    expect(job.steps!.slice(-2)).toEqual([
+    expect(job.steps!.filter((s) => s.run?.startsWith('npm run gitops -- deploy '))).toEqual([
       { if: 'inputs.reviewed-plan', run: 'npm run gitops -- deploy --stack "$STACK" --saved-plan plans', env: { STACK: '${{ matrix.stack }}' } },
       { if: '${{ !inputs.reviewed-plan }}', run: 'npm run gitops -- deploy --stack "$STACK"', env: { STACK: '${{ matrix.stack }}' } },
     ]);
@@ -344,9 +372,11 @@ describe('job graph', () => {
   });
 
   test('every job that names a GitHub environment runs after a check, in a job without one, that the environment exists with its branch policy', () => {
+    // `templates` checks each template environment it puts in the reaper's matrix, as environment-check does
+    const checking = (run = '') => run.startsWith('npm run gitops -- environment-check ') || run === 'npm run gitops -- templates';
     for (const { file, id } of allJobs.filter(({ job }) => job.environment)) {
       const wf = workflows[file]!;
-      const checks = [...upstream(wf, id)].filter((need) => (wf.jobs[need]!.steps ?? []).some((s) => s.run?.startsWith('npm run gitops -- environment-check ')));
+      const checks = [...upstream(wf, id)].filter((need) => (wf.jobs[need]!.steps ?? []).some((s) => checking(s.run)));
       expect({ file, id, checked: checks.length > 0 }).toEqual({ file, id, checked: true });
       for (const check of checks) {
         expect({ file, check, environment: wf.jobs[check]!.environment, actions: wf.jobs[check]!.permissions?.actions }).toEqual({ file, check, environment: undefined, actions: 'read' });
@@ -356,31 +386,136 @@ describe('job graph', () => {
 
   test('matrices come from gitops steps, never from a list in the YAML', () => {
     const matrixJobs = allJobs.filter(({ job }) => job.strategy);
-    expect(matrixJobs.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-environment.yml deploy', 'deploy-environment.yml plan', 'destroy.yml destroy', 'drift.yml plan', 'pull-request.yml plan']);
+    expect(matrixJobs.map(({ file, id }) => `${file} ${id}`).sort()).toEqual([
+      'deploy-environment.yml deploy',
+      'deploy-environment.yml plan',
+      'destroy.yml destroy',
+      'drift.yml plan',
+      'pull-request.yml plan',
+      'reap.yml reap',
+    ]);
     for (const { file, id, job } of matrixJobs) {
       const producers = [...String(job.strategy!.matrix).matchAll(/needs\.([\w-]+)\.outputs\.(\w+)/g)].map((m) => [m[1]!, m[2]!] as const);
       expect({ file, id, producers: producers.length > 0 }).toEqual({ file, id, producers: true });
       for (const [producer, output] of producers) {
         expect(needsOf(job)).toContain(producer);
         const producerJob = workflows[file]!.jobs[producer]!;
-        const [, stepId] = /^\$\{\{ steps\.([\w-]+)\.outputs\.(\w+) \}\}$/.exec(String(producerJob.outputs![output])) ?? [];
-        expect(producerJob.steps!.find((s) => s.id === stepId)!.run).toMatch(/^npm run gitops -- (matrix|guard|apply-matrix) /);
+        // deploy-environment takes a copy's matrix from its caller (checked below), else makes its own
+        const [, stepId] = /^\$\{\{ (?:inputs\.copy-matrix \|\| )?steps\.([\w-]+)\.outputs\.(\w+) \}\}$/.exec(String(producerJob.outputs![output])) ?? [];
+        expect(producerJob.steps!.find((s) => s.id === stepId)!.run).toMatch(/^npm run gitops -- (matrix|guard|apply-matrix|templates)( |$)/);
       }
       expect(job.strategy!['fail-fast']).toBe(false);
     }
   });
 
+  test("a copy's matrix reaches deploy-environment only from the gitops step that checked the copy (copy or preview)", () => {
+    const copyCalls = callersOf('deploy-environment.yml').filter(({ file, id }) => workflows[file]!.jobs[id]!.with?.['copy-matrix'] !== undefined);
+    expect(copyCalls.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['deploy-ephemeral.yml deploy', 'preview.yml deploy']);
+    for (const { file, id } of copyCalls) {
+      const job = workflows[file]!.jobs[id]!;
+      const [, producer, output] = /^\$\{\{ needs\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(String(job.with!['copy-matrix'])) ?? [];
+      expect(needsOf(job)).toContain(producer);
+      const [, stepId, stepOutput] = /^\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(String(workflows[file]!.jobs[producer!]!.outputs![output!])) ?? [];
+      expect(stepOutput).toBe('matrix');
+      expect({ file, run: workflows[file]!.jobs[producer!]!.steps!.find((s) => s.id === stepId)!.run }).toEqual({ file, run: expect.stringMatching(/^npm run gitops -- (copy|preview) /) });
+      // the copy's GitHub environment is its template's, from the same guard
+      expect(job.with!.environment).toBe(`\${{ needs.${producer}.outputs.environment }}`);
+    }
+    const regions = reusable.regions!;
+    expect(regions.outputs!.matrix).toBe('${{ inputs.copy-matrix || steps.matrix.outputs.matrix }}');
+    expect(regions.steps!.find((s) => s.id === 'matrix')!.if).toBe("inputs.copy-matrix == ''");
+    // the template environment is checked to exist either way, before the deploy job names it
+    expect(regions.steps!.find((s) => s.run?.startsWith('npm run gitops -- environment-check '))!.if).toBeUndefined();
+  });
+
   test('destroy: two required inputs, nothing runs before the guard, never cancelled by a later dispatch', () => {
     const destroy = workflows['destroy.yml']!;
-    expect(destroy.on).toEqual({ workflow_dispatch: { inputs: { suffix: expect.objectContaining({ required: true }), confirm: expect.objectContaining({ required: true }) } } });
+    expect(destroy.on).toEqual({
+      workflow_dispatch: { inputs: { suffix: expect.objectContaining({ required: true }), confirm: expect.objectContaining({ required: true }), template: expect.objectContaining({ default: '' }) } },
+    });
     const guard = destroy.jobs.guard!.steps!.find((s) => s.id === 'guard')!;
-    expect(guard.run).toBe('npm run gitops -- guard --action destroy --suffix "$SUFFIX" --confirm "$CONFIRM"');
+    expect(guard.run).toBe('npm run gitops -- guard --action destroy --suffix "$SUFFIX" --confirm "$CONFIRM" --template "$TEMPLATE"');
     expect(destroy.jobs.guard!.steps!.findIndex((s) => s.id === 'guard')).toBeLessThan(destroy.jobs.guard!.steps!.findIndex((s) => s.run?.startsWith('npm run synth')));
     expect(needsOf(destroy.jobs.destroy!)).toEqual(['guard']);
     expect(destroy.jobs.destroy!.environment).toBe('${{ needs.guard.outputs.environment }}');
     // a pending job in a concurrency group is replaced by any later one; the destroy queues on the state lock instead
     expect(destroy.concurrency).toBeUndefined();
     expect(destroy.jobs.destroy!.concurrency).toBeUndefined();
+  });
+
+  test('destroy: a copy (eph- suffix, the guard says copy=true) is destroyed by one reap job in its template\'s environment; an environment folder as before', () => {
+    const destroy = workflows['destroy.yml']!;
+    expect(destroy.jobs.destroy!.if).toBe("needs.guard.outputs.copy == 'false'");
+    const copy = destroy.jobs['destroy-copy']!;
+    expect(copy).toMatchObject({ needs: 'guard', if: "needs.guard.outputs.copy == 'true'", environment: '${{ needs.guard.outputs.environment }}' });
+    expect(copy.concurrency).toBeUndefined();
+    expect(copy.steps!.at(-1)).toEqual({ run: 'npm run gitops -- reap --suffix "$SUFFIX" --confirm "$SUFFIX"', env: { SUFFIX: '${{ needs.guard.outputs.suffix }}' } });
+    // nothing of a folder environment's synth runs for a copy
+    for (const step of destroy.jobs.guard!.steps!.filter((s) => s.run === 'npm run gitops -- etl-fetch' || s.run?.startsWith('npm run synth') || s.uses?.startsWith('actions/upload-artifact@'))) {
+      expect(step.if).toBe("steps.guard.outputs.copy == 'false'");
+    }
+  });
+
+  test('deploy-ephemeral: an eph- suffix goes to the copy guard and synth --copy, any other to the folder guard; never both', () => {
+    const ephemeral = workflows['deploy-ephemeral.yml']!;
+    expect(Object.keys((ephemeral.on.workflow_dispatch as { inputs: object }).inputs).sort()).toEqual(['skip-integration', 'suffix', 'template', 'ttl-hours']);
+    const steps = ephemeral.jobs.guard!.steps!;
+    const guard = steps.find((s) => s.id === 'guard')!;
+    const copy = steps.find((s) => s.id === 'copy')!;
+    expect(guard.if).toBe("${{ !startsWith(inputs.suffix, 'eph-') }}");
+    expect(copy.if).toBe("startsWith(inputs.suffix, 'eph-')");
+    expect(copy.run).toMatch(/^npm run gitops -- copy --template "\$TEMPLATE" --suffix "\$SUFFIX" --ttl-hours "\$TTL_HOURS" --actor "\$ACTOR"/);
+    expect(copy.run).toContain('--skip-integration "$SKIP_INTEGRATION"');
+    expect(copy.env).toMatchObject({ ACTOR: '${{ github.actor }}', TTL_HOURS: '${{ inputs.ttl-hours }}' });
+    expect(steps.find((s) => s.run === 'npm run synth -- --copy copy.json')!.if).toBe("steps.copy.outcome == 'success'");
+    expect(steps.find((s) => s.run?.startsWith('npm run synth -- --env'))!.if).toBe("steps.guard.outcome == 'success'");
+    expect(ephemeral.jobs.guard!.outputs!.environment).toBe('${{ steps.guard.outputs.environment || steps.copy.outputs.environment }}');
+  });
+
+  test('preview: pull_request events only, never for a fork with an OIDC token; labelled → deploy + comment, closed or unlabelled → destroy', () => {
+    const preview = workflows['preview.yml']!;
+    expect(preview.on).toEqual({ pull_request: { types: ['labeled', 'unlabeled', 'synchronize', 'reopened', 'closed'] } });
+    const { guard, deploy, comment, destroy, destroyed } = preview.jobs;
+    expect(guard!.steps!.find((s) => s.id === 'preview')!.run).toBe('npm run gitops -- preview --out copy.json');
+    expect(guard!.permissions).toEqual({ contents: 'read', actions: 'read' });
+    // every job that gets an OIDC token repeats the guard's fork check, and only runs on the guard's decision
+    for (const [id, job] of Object.entries(preview.jobs).filter(([, job]) => job.permissions?.['id-token'] === 'write')) {
+      expect({ id, if: job.if }).toEqual({ id, if: expect.stringContaining('github.event.pull_request.head.repo.full_name == github.repository') });
+    }
+    expect(Object.entries(preview.jobs).filter(([, job]) => job.permissions?.['id-token']).map(([id]) => id).sort()).toEqual(['deploy', 'destroy']);
+    expect(deploy!.if).toMatch(/^needs\.guard\.outputs\.action == 'deploy' && /);
+    expect(destroy!.if).toMatch(/^needs\.guard\.outputs\.action == 'destroy' && /);
+    expect(deploy!.with).toEqual({ environment: '${{ needs.guard.outputs.environment }}', 'copy-matrix': '${{ needs.guard.outputs.matrix }}', 'outputs-artifact': true });
+    expect(destroy!.steps!.at(-1)!.run).toBe('npm run gitops -- reap --suffix "$SUFFIX" --confirm "$SUFFIX"');
+    // one deploy or destroy of a preview at a time, never cancelled midway; no run-wide group an unrelated label could take
+    expect(preview.concurrency).toBeUndefined();
+    for (const job of [deploy!, destroy!]) expect(job.concurrency).toEqual({ group: 'preview-${{ github.event.pull_request.number }}', 'cancel-in-progress': false });
+    // the comment reads the outputs each deploy job uploads, also after a failed region
+    expect(needsOf(comment!)).toEqual(['guard', 'deploy']);
+    expect(comment!.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.with).toMatchObject({ pattern: 'outputs-*', path: 'outputs' });
+    expect(comment!.steps!.at(-1)!.run).toBe('npm run gitops -- preview-comment --record "$RECORD" --matrix "$MATRIX" --outputs outputs');
+    const upload = reusable.deploy!.steps!.find((s) => s.with?.name === 'outputs-${{ matrix.stack }}')!;
+    expect(upload).toMatchObject({ if: 'inputs.outputs-artifact', with: { path: 'outputs/' } });
+    // the destroyed note only after a destroy that succeeded
+    expect(needsOf(destroyed!)).toEqual(['guard', 'destroy']);
+    expect(destroyed!.if).toBeUndefined();
+    expect(destroyed!.steps!.at(-1)!.run).toBe('npm run gitops -- preview-comment --destroyed "$SUFFIX"');
+  });
+
+  test('reap: hourly and on demand, one job per account with templates, two reapers never at once, issues only there', () => {
+    const reap = workflows['reap.yml']!;
+    expect(Object.keys(reap.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(reap.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \* \* \* \*$/) }]);
+    expect(reap.concurrency).toEqual({ group: 'reap', 'cancel-in-progress': false });
+    expect(reap.jobs.accounts!.steps!.find((s) => s.id === 'accounts')!.run).toBe('npm run gitops -- templates');
+    const job = reap.jobs.reap!;
+    expect(job.environment).toBe('${{ matrix.environment }}');
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+    expect(job.steps!.at(-1)).toEqual({ run: 'npm run gitops -- reap', env: { GITHUB_TOKEN: '${{ github.token }}' } });
+    // the copies are synthesized from their records: the pinned ETL releases first
+    const runs = job.steps!.map((s) => s.run);
+    expect(runs.indexOf('npm run gitops -- etl-fetch')).toBeLessThan(runs.indexOf('npm run gitops -- reap'));
+    expect(runs.indexOf('npm run gitops -- etl-fetch')).toBeGreaterThan(-1);
   });
 
   test('ETL: version check on every pull request (with the published release), publish only when called by the merge deploy', () => {
