@@ -1,5 +1,7 @@
 import type { CopyRecord } from '../../infra/src/config/ephemeralCopy';
-import type { ListedCopy } from './copyRegistry';
+import { FlagError } from '../../infra/src/config/errors';
+import type { Environment } from '../../infra/src/config/loadEnvironments';
+import { listAllCopies, type ListedCopy } from './copyRegistry';
 import { UsageError } from './errors';
 
 /** Whether the copy's time is up at `now`: the reaper destroys it from then on. */
@@ -35,4 +37,24 @@ export function parseNow(value: string | undefined, usage: string): Date {
   const time = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(time)) throw new UsageError(`--now ${value}: not an ISO 8601 time such as 2026-12-04T18:00:00Z\nusage: ${usage}`);
   return new Date(time);
+}
+
+/** `[--template <name>] [--account <id>]`: which templates' copies a command reads (a job's role reaches one account). */
+export interface TemplateFilter {
+  readonly template?: string;
+  readonly account?: string;
+}
+
+/**
+ * The copies in the state buckets of the templates the filter leaves: all by default; with `--template`, that
+ * template's copies (and any without a readable record in its bucket, for the refusals to name).
+ */
+export async function listTemplateCopies(environments: readonly Environment[], filter: TemplateFilter): Promise<ListedCopy[]> {
+  const templates = environments.filter((env) => env.ephemeral);
+  const names = templates.map((env) => `${env.name} (account ${env.account})`).join(', ') || 'none';
+  const chosen = templates.filter((env) => (filter.template === undefined || env.name === filter.template) && (filter.account === undefined || env.account === filter.account));
+  if (filter.template !== undefined && chosen.length === 0) throw new FlagError(`--template ${filter.template}: no such template in ${filter.account === undefined ? '' : `account ${filter.account} among `}the ephemeral environments: ${names}`);
+  if (chosen.length === 0) throw new FlagError(`--account ${filter.account}: no template (ephemeral environment) in that account; templates: ${names}`);
+  const copies = await listAllCopies(chosen);
+  return filter.template === undefined ? copies : copies.filter((copy) => !copy.record || copy.record.template === filter.template);
 }

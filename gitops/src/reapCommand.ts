@@ -2,8 +2,7 @@ import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
 import { parseDeployTarget } from '../../infra/src/stacks/deployTarget';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
-import { parseNow } from './copyListing';
-import { listAllCopies } from './copyRegistry';
+import { listTemplateCopies, parseNow } from './copyListing';
 import { GitopsError, UsageError } from './errors';
 import { parseFlags } from './flags';
 import { githubFromEnvironment, workflowRunUrl } from './githubApi';
@@ -11,12 +10,13 @@ import { copiesToReap, reapCopies, type ReapSelection } from './reaper';
 import { renderReap, syncCopyIssues } from './reapReport';
 
 const USAGE =
-  'npm run gitops -- reap [--now <ISO time>] | --suffix eph-<name> --confirm eph-<name>  [--target aws|localstack|moto] [--environments environments]   (GITHUB_TOKEN set: an issue per copy that could not be destroyed)';
+  'npm run gitops -- reap [--now <ISO time>] | --suffix eph-<name> --confirm eph-<name>  [--template <name>] [--account <id>] [--target aws|localstack|moto] [--environments environments]   (GITHUB_TOKEN set: an issue per copy that could not be destroyed)';
 
 /**
  * Destroys every expired on-demand copy (the scheduled reaper), or the one `--suffix` names (the destroy workflow),
  * then reports each in the job summary; with GITHUB_TOKEN each copy that could not be destroyed has one open issue.
- * Fails when any copy could not be destroyed, after trying every one.
+ * Fails when any copy could not be destroyed, after trying every one. `--account` / `--template` keep a job to the
+ * state buckets its role can read (the schedule runs one job per account, the destroy workflow in the template's).
  */
 export const reapCommand: Command = {
   usage: USAGE,
@@ -26,6 +26,8 @@ export const reapCommand: Command = {
       suffix: { type: 'string' },
       confirm: { type: 'string' },
       target: { type: 'string' },
+      template: { type: 'string' },
+      account: { type: 'string' },
       environments: { type: 'string', default: 'environments' },
     });
     if (flags.suffix === undefined && flags.confirm !== undefined) throw new UsageError(`--confirm: repeats --suffix; give --suffix eph-<name> too\nusage: ${USAGE}`);
@@ -34,7 +36,7 @@ export const reapCommand: Command = {
     const now = parseNow(flags.now, USAGE);
     const selection: ReapSelection = flags.suffix === undefined ? { expiredAt: now } : { suffix: flags.suffix.trim(), confirm: flags.confirm?.trim() };
     const environments = loadEnvironments(flags.environments);
-    const copies = copiesToReap(await listAllCopies(environments), selection);
+    const copies = copiesToReap(await listTemplateCopies(environments, flags), selection);
     const outcomes = await reapCopies(copies, { environmentsDir: flags.environments, target });
     const runUrl = workflowRunUrl();
     writeSummary(renderReap(outcomes, 'suffix' in selection ? `destroy ${selection.suffix}` : `copies expired at ${now.toISOString()}`, runUrl));

@@ -139,6 +139,22 @@ describe('the commands', () => {
     expect(await runAsStep(['reap', '--confirm', 'eph-x'])).toMatchObject({ code: 2, summary: expect.stringContaining('--confirm: repeats --suffix') });
   });
 
+  test("--template and --account keep to the templates one job's role reaches; a filter that matches none is a flag mistake", async () => {
+    const dev = await runAsStep(['copies', '--template', 'dev', '--account', '123456789012', '--environments', suite.fixture]);
+    expect(dev.summary).toContain('| eph-young | dev |');
+    // eph-orphaned's template qa is not dev; a suffix without a record stays in view
+    expect(dev.summary).not.toContain('eph-orphaned');
+    expect(dev.summary).toContain('| eph-stray | :warning:');
+    expect(await runAsStep(['copies', '--account', '210987654321', '--environments', suite.fixture])).toMatchObject({
+      code: 2,
+      summary: expect.stringContaining('--account 210987654321: no template (ephemeral environment) in that account; templates: dev (account 123456789012)'),
+    });
+    expect(await runAsStep(['reap', '--template', 'prod', '--environments', suite.fixture])).toMatchObject({
+      code: 2,
+      summary: expect.stringContaining('--template prod: no such template in the ephemeral environments: dev (account 123456789012)'),
+    });
+  });
+
   test('copies puts the table in the job summary', async () => {
     const run = await runAsStep(['copies', '--now', '2026-12-04T12:00:00Z', '--environments', suite.fixture]);
     expect(run.code).toBe(0);
