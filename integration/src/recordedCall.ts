@@ -77,13 +77,30 @@ export function recordedCall(request: RecordedRequest): AwsCall | undefined {
   return { ...base, operation: rest.operation, params: { ...(text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {}), ...rest.params } };
 }
 
+/** Where one entry ends and the next begins on a shared line. */
+const SHARED_LINE = '}{"headers": ';
+
 /**
- * Parses a whole recording. moto writes each entry and its newline in two writes from concurrent request threads, so
- * two entries can share a line (`{...}{...}`); every entry starts with its headers, which splits them again.
+ * The entries of a recording. moto writes each entry and its newline in two writes from concurrent request threads, so
+ * two entries can share a line (`{...}{...}`); every entry starts with its headers, which splits them again. Searched
+ * with indexOf: a look-behind regular expression cost ~0.4 CPU s per 43 MB recording (the ETL zip is in it, base64).
  */
+function recordingEntries(text: string): string[] {
+  const entries: string[] = [];
+  for (const line of text.split('\n')) {
+    let start = 0;
+    for (let at = line.indexOf(SHARED_LINE); at !== -1; at = line.indexOf(SHARED_LINE, at + 1)) {
+      entries.push(line.slice(start, at + 1));
+      start = at + 1;
+    }
+    entries.push(line.slice(start));
+  }
+  return entries;
+}
+
+/** Parses a whole recording. */
 export function parseRecording(text: string): AwsCall[] {
-  return text
-    .split(/\n|(?<=\})(?=\{"headers": )/)
+  return recordingEntries(text)
     .filter((entry) => entry.trim())
     .flatMap((entry, i) => {
       let request: RecordedRequest;

@@ -6,7 +6,7 @@
  */
 import { authorizationsOf, type ResourceFacts } from './iamActions';
 import { type PlatformPolicies, principalName, principalOf } from './principals';
-import { parseRecording } from './recordedCall';
+import type { AwsCall } from './recordedCall';
 import { simulate } from './policySimulation';
 
 export interface PrincipalTally {
@@ -39,8 +39,8 @@ function standIn(resource: string, standIns: Readonly<Record<string, string>>): 
   return resource;
 }
 
-export async function checkRecordedCalls(recording: string, facts: ResourceFacts, policies: PlatformPolicies, options: CheckOptions = {}): Promise<RecordedCallCheck> {
-  const calls = parseRecording(recording);
+/** Checks the calls of a recording (parseRecording: the suite reads it once, for these and for the facts). */
+export async function checkRecordedCalls(calls: readonly AwsCall[], facts: ResourceFacts, policies: PlatformPolicies, options: CheckOptions = {}): Promise<RecordedCallCheck> {
   const resourcePolicies = policies.resourcePolicies();
   const tallies = new Map<string, PrincipalTally>();
   const verdicts = new Map<string, boolean>();

@@ -45,13 +45,13 @@ export class RecordedCalls {
     test(TITLE, async () => {
       const { recording, target } = this.emulator();
       if (!recording) throw new Error(`${this.suite}: the emulator was not started with moto's request recorder`);
-      const text = await recording();
-      const now = await emulatorFacts(target.endpoint, parseRecording(text));
+      const calls = parseRecording(await recording());
+      const now = await emulatorFacts(target.endpoint, calls);
       const facts = firstKnown([now, ...this.earlier]);
       const outdir = mkdtempSync(path.join(tmpdir(), 'least-privilege-'));
       try {
         const policies = new PlatformPolicies(this.options.environment ?? 'dev', outdir);
-        const { tallies, failures } = await checkRecordedCalls(text, facts, policies, this.options);
+        const { tallies, failures } = await checkRecordedCalls(calls, facts, policies, this.options);
         console.log(tallyTable(`Least privilege, ${this.suite}: recorded calls simulated against the synthesized policies`, tallies));
         expect(failures).toEqual([]);
         // a check over no role's calls proves nothing
