@@ -418,7 +418,7 @@ describe("copies' deploy role", () => {
   test('state bucket: lists only the copies\' prefix (and the S3 backend\'s workspace prefix), reads, writes and deletes only under it', () => {
     const onBucket = statements.filter((s) => resourcesOf(s).some((r) => r.startsWith(`arn:aws:s3:::${STATE_BUCKET}`)));
     expect(onBucket).toEqual([
-      { Sid: 'ListCopies', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${STATE_BUCKET}`], Condition: { StringLike: { 's3:prefix': ['analytics/ephemeral/*', 'env:/'] } } },
+      { Sid: 'ListCopies', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${STATE_BUCKET}`], Condition: { StringLike: { 's3:prefix': ['analytics/ephemeral/*'] } } },
       { Sid: 'CopiesStateAndRecords', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [stateObjects] },
     ]);
   });

@@ -50,6 +50,7 @@ test.each<[string, Partial<CopyRecord>, RegExp]>([
     { suffix: `eph-${'a'.repeat(28)}` },
     /suffix: makes the S3 bucket name "analytics-bucket-ap-southeast-1-eph-a{28}" 64 characters long, over AWS's limit of 63; use a suffix of at most 31 characters \(the most that fits in all of us-east-1, eu-west-1, ap-southeast-1\)/,
   ],
+  ["a suffix ending in a folder's suffix, whose deploy role would reach the copy", { suffix: 'eph-x-prod' }, /copy eph-x-prod: suffix: "eph-x-prod" ends with "-prod", so prod's deploy role \(environments\/prod\/environment\.json\) would reach the copy's resources; choose a suffix that does not/],
   ['an expiry that is not UTC', { expiresAt: '2026-12-04T18:00:00+01:00' }, /expiresAt: must be a UTC time such as "2026-12-04T18:00:00Z"/],
   ['an actor that is no GitHub login', { createdBy: 'alice smith' }, /createdBy: must be a GitHub login/],
 ])('refused: %s', (_what, change, message) => {
@@ -102,7 +103,13 @@ describe('synthesized copy', () => {
       PullRequest: '42',
       Application: 'analytics-platform',
     });
-    expect(synthesized.terraform.backend.s3).toMatchObject({ bucket: 'analytics-tfstate-123456789012', key: 'analytics/ephemeral/eph-alice/eu-west-1.tfstate', region: 'us-east-1' });
+    expect(synthesized.terraform.backend.s3).toMatchObject({
+      bucket: 'analytics-tfstate-123456789012',
+      key: 'analytics/ephemeral/eph-alice/eu-west-1.tfstate',
+      region: 'us-east-1',
+      // terraform lists the workspace prefix at init: kept where the copies' role may list
+      workspace_key_prefix: 'analytics/ephemeral',
+    });
     expect(Object.values(synthesized.resource.aws_s3_bucket)).toEqual([expect.objectContaining({
       bucket: 'analytics-bucket-eu-west-1-eph-alice',
       force_destroy: true,

@@ -247,6 +247,9 @@ export async function authorizationsOf(call: AwsCall, account: string, facts: Re
   const fed = stringParam(call, 'FunctionName') ?? (mappingUuid ? facts.mappingFunction(mappingUuid) : undefined);
   const keyId = stringParam(call, 'KeyId');
   if (prefix === 'kms' && keyId?.startsWith('alias/')) base['kms:RequestAlias'] = keyId;
+  // a listing is authorized by the prefix asked for (the copies' role may list only theirs)
+  const listed = action === 's3:ListBucket' ? new URL(call.url, 'http://emulator').searchParams.get('prefix') : null;
+  if (listed !== null) base['s3:prefix'] = listed;
   if (prefix === 'lambda' && /EventSourceMapping/.test(call.operation) && fed) {
     base['lambda:FunctionArn'] = fed.startsWith('arn:') ? fed : `arn:aws:lambda:${call.region}:${account}:function:${fed}`;
   }

@@ -47,7 +47,7 @@ test('S3: HeadObject and GetObject by version → s3:GetObjectVersion; without o
   ]);
 });
 
-test('S3: multipart parts and completion → s3:PutObject; a copy (x-amz-copy-source) also reads its source; ListObjectsV2 → s3:ListBucket', async () => {
+test('S3: multipart parts and completion → s3:PutObject; a copy (x-amz-copy-source) also reads its source; ListObjectsV2 → s3:ListBucket with s3:prefix', async () => {
   const processed = `${BUCKET}/processed/p.parquet`;
   expect(
     await authorized(
@@ -56,10 +56,12 @@ test('S3: multipart parts and completion → s3:PutObject; a copy (x-amz-copy-so
       request('POST', `${processed}?uploadId=u1`, 's3'),
       request('PUT', processed, 's3', { headers: { 'x-amz-copy-source': '/analytics-bucket-us-east-1-dev/input/x.csv?versionId=v1' } }),
       request('GET', `${BUCKET}?list-type=2&prefix=input%2F`, 's3'),
+      request('GET', `${BUCKET}?list-type=2`, 's3'),
     ),
   ).toEqual([
     ...Array.from({ length: 4 }, () => ['s3:PutObject', 'arn:aws:s3:::analytics-bucket-us-east-1-dev/processed/p.parquet', {}]),
     ['s3:GetObject', 'arn:aws:s3:::analytics-bucket-us-east-1-dev/input/x.csv', {}],
+    ['s3:ListBucket', 'arn:aws:s3:::analytics-bucket-us-east-1-dev', { 's3:prefix': 'input/' }],
     ['s3:ListBucket', 'arn:aws:s3:::analytics-bucket-us-east-1-dev', {}],
   ]);
 });

@@ -22,8 +22,6 @@ import { type BootstrapAccount, roleNameAndPath } from './accounts';
 
 type Condition = NonNullable<PolicyStatement['Condition']>;
 
-/** Where the S3 backend keeps workspaces other than `default`; it lists them there, and a refused listing fails `terraform init`. */
-const DEFAULT_WORKSPACE_KEY_PREFIX = 'env:';
 
 /** One kind of resource the regional stacks manage: its ARNs for a set of names, and what reading and managing it takes. */
 interface ManagedKind {
@@ -346,8 +344,8 @@ export function copiesDeployRoleStatements(account: BootstrapAccount): PolicySta
   const copies = `${COPY_STATE_PREFIX}*`;
   return [
     allow('ListCopies', ['s3:ListBucket'], [bucket], {
-      // the copies' prefix (listing, reaping), and the S3 backend's workspace listing ("env:/"; no workspace is used)
-      StringLike: { 's3:prefix': [copies, `${DEFAULT_WORKSPACE_KEY_PREFIX}/`] },
+      // listing and reaping the copies; terraform's workspace listing at init too (a copy's workspace_key_prefix is there)
+      StringLike: { 's3:prefix': [copies] },
     }),
     allow('CopiesStateAndRecords', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [`${bucket}/${copies}`]),
     // items are keyed <bucket>/<state key> (and <bucket>/<state key>-md5): the copies' alone; ForAllValues holds

@@ -109,8 +109,13 @@ export function copyEnvironment(environments: readonly Environment[], copy: Copy
   const { name: _name, file: _file, copy: _copy, ...definition } = template;
   const parsed = environmentSchema.safeParse({ ...definition, suffix: copy.suffix }, { error: issueMessages });
   if (!parsed.success) throw new EnvironmentError(formatIssues(`${where} of ${template.file}`, environmentSchema, parsed.error.issues));
-  const others = environments.filter((env) => env.suffix === copy.suffix);
-  if (others.length > 0) throw new EnvironmentError([`${where}: suffix: "${copy.suffix}" is ${others[0]!.file}'s suffix; choose another`]);
+  // a folder's deploy role manages the names ending in -<its suffix>: a copy's must not
+  const owner = environments.find((env) => copy.suffix.endsWith(`-${env.suffix}`));
+  if (owner) {
+    throw new EnvironmentError([
+      `${where}: suffix: "${copy.suffix}" ends with "-${owner.suffix}", so ${owner.name}'s deploy role (${owner.file}) would reach the copy's resources; choose a suffix that does not`,
+    ]);
+  }
   return {
     ...parsed.data,
     roles: { ...parsed.data.roles, deploy: copyDeployRoleArn(template.account) },

@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { copyStateKey, copyTags } from '../config/ephemeralCopy';
+import { COPY_STATE_PREFIX, copyStateKey, copyTags } from '../config/ephemeralCopy';
 import type { EtlArtifact } from '../config/etlArtifact';
 import type { Environment } from '../config/loadEnvironments';
 import { regionalNames } from '../config/names';
@@ -171,8 +171,8 @@ export class RegionalStack extends TerraformStack {
   }
 
   private configureState(env: Environment, region: string, target: DeployTarget): void {
-    // a copy's state is where the reaper finds it, on an emulator too
-    if (env.copy) useS3State(this, env.state, copyStateKey(env.copy.suffix, region), target);
+    // a copy's state is where the reaper finds it, on an emulator too; its workspace listing stays under its prefix
+    if (env.copy) useS3State(this, env.state, copyStateKey(env.copy.suffix, region), { target, workspaceKeyPrefix: COPY_STATE_PREFIX.replace(/\/$/, '') });
     else if (target.kind === 'emulator') useLocalState(this);
     else useS3State(this, env.state, stateKey(env.name, region));
   }
