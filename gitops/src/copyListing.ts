@@ -9,6 +9,11 @@ export function isExpired(record: CopyRecord, now: Date): boolean {
   return Date.parse(record.expiresAt) <= now.getTime();
 }
 
+/** A time as copy records write it: ISO 8601 UTC to the second. */
+export function isoSeconds(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** The `copies` table: one row per copy in every template's state bucket, expired ones marked. */
 export function renderCopies(copies: readonly ListedCopy[], now: Date): string {
   const rows = copies.map(({ suffix, record, problem, regions, bucket }) => {
@@ -19,7 +24,7 @@ export function renderCopies(copies: readonly ListedCopy[], now: Date): string {
   });
   const expired = copies.filter((c) => c.record && isExpired(c.record, now)).length;
   return [
-    `## On-demand copies at ${now.toISOString().replace('.000Z', 'Z')}`,
+    `## On-demand copies at ${isoSeconds(now)}`,
     '',
     copies.length === 0
       ? 'No copies in the state buckets of the templates.'

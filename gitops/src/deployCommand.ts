@@ -54,7 +54,8 @@ export const deployCommand: Command = {
     await init(dir);
     const verdict = record !== undefined ? await applySavedPlan(dir, stack) : await planAndApply(dir, stack);
     if (!backend.copy) await recordAppliedCommit(place, { commit, ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}) });
-    writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict} (commit ${commit.slice(0, 12)})\n`);
+    const copy = backend.copy ? `; copy of ${backend.copy.record.template}, reaped after ${backend.copy.record.expiresAt}` : '';
+    writeSummary(`${stackOutputsSummary(stack, await outputs(dir))}\n${stack}: ${verdict} (commit ${commit.slice(0, 12)})${copy}\n`);
   },
 };
 

@@ -2,7 +2,7 @@ import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
 import { parseDeployTarget } from '../../infra/src/stacks/deployTarget';
 import { writeSummary } from './actionsIo';
 import type { Command } from './command';
-import { listTemplateCopies, parseNow } from './copyListing';
+import { isoSeconds, listTemplateCopies, parseNow } from './copyListing';
 import { GitopsError, UsageError } from './errors';
 import { parseFlags } from './flags';
 import { githubFromEnvironment, workflowRunUrl } from './githubApi';
@@ -39,7 +39,7 @@ export const reapCommand: Command = {
     const copies = copiesToReap(await listTemplateCopies(environments, flags), selection);
     const outcomes = await reapCopies(copies, { environmentsDir: flags.environments, target });
     const runUrl = workflowRunUrl();
-    writeSummary(renderReap(outcomes, 'suffix' in selection ? `destroy ${selection.suffix}` : `copies expired at ${now.toISOString()}`, runUrl));
+    writeSummary(renderReap(outcomes, 'suffix' in selection ? `destroy ${selection.suffix}` : `copies expired at ${isoSeconds(now)}`, runUrl));
     if (process.env.GITHUB_TOKEN) {
       const { octokit, owner, repo } = await githubFromEnvironment();
       for (const line of await syncCopyIssues(octokit, { owner, repo }, outcomes, runUrl)) process.stdout.write(`${line}\n`);

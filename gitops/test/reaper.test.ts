@@ -85,7 +85,7 @@ describe('a run where some copies cannot be destroyed', () => {
     expect(await listed('eph-shrunk')).toMatchObject({ regions: ['eu-west-1'], record: { template: 'dev' } });
     expect(await listed('eph-unborn')).toBeUndefined();
 
-    const summary = renderReap(outcomes, 'copies expired at 2026-12-02T00:00:00.000Z', 'https://github.com/example-org/analytics-platform/actions/runs/7');
+    const summary = renderReap(outcomes, 'copies expired at 2026-12-02T00:00:00Z', 'https://github.com/example-org/analytics-platform/actions/runs/7');
     expect(summary).toContain('| eph-orphaned | qa | 2026-12-01T00:00:00Z | octocat | :x: failed (state left in us-east-1) |');
     expect(summary).toContain('| eph-unborn | dev | 2026-12-01T00:00:00Z | octocat | :white_check_mark: destroyed |');
     expect(summary).toContain('Why:\n\n**eph-orphaned**\n\n```\nInvalid environment definition:\n  - copy eph-orphaned: template: no environment "qa"');
@@ -128,7 +128,7 @@ describe('the commands', () => {
   test('reap fails the step with every copy it could not destroy, after trying all; the summary says why', async () => {
     const run = await runAsStep(['reap', '--now', '2026-12-02T00:00:00Z', '--target', 'moto', '--environments', suite.fixture]);
     expect(run.code).toBe(1);
-    expect(run.summary).toContain('## Reaper: copies expired at 2026-12-02T00:00:00.000Z');
+    expect(run.summary).toContain('## Reaper: copies expired at 2026-12-02T00:00:00Z');
     expect(run.summary).toMatch(/could not destroy eph-orphaned, eph-shrunk \(of 2\); see the job summary/);
   }, 60_000);
 

@@ -88,7 +88,7 @@ test('two copies of one template: deployed side by side, listed, the expired one
   const deploys = await Promise.all([deployCopy(EXPIRED), deployCopy(ALIVE)]);
   for (const [copy, run] of [EXPIRED, ALIVE].map((copy, i) => [copy, deploys[i]!] as const)) {
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(run.summary).toMatch(new RegExp(`${copy.suffix}-${REGION}: applied \\(commit [0-9a-f]{12}\\)`));
+    expect(run.summary).toMatch(new RegExp(`${copy.suffix}-${REGION}: applied \\(commit [0-9a-f]{12}\\); copy of dev, reaped after ${copy.expiresAt}\n`));
     expect(await standing(copy)).toEqual({ bucket: true, state: true, record: true });
   }
   // the deploy wrote each record from its stack's tags, and kept no applied commit (outside the copies' prefix)
