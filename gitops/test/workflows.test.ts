@@ -230,6 +230,14 @@ describe('steps', () => {
     expect(called.length).toBeGreaterThan(10);
     expect([...new Set(called)].filter((name) => !Object.hasOwn(COMMANDS, name))).toEqual([]);
   });
+
+  test('every flag a workflow passes to a gitops command is one its usage names', () => {
+    const calls = allSteps.flatMap(({ where, step }) => [...(step.run ?? '').matchAll(/npm run gitops -- ([\w-]+)(.*)$/gm)].map((m) => ({ where, name: m[1]!, flags: [...m[2]!.matchAll(/(?:^|\s)(--[\w-]+)/g)].map((f) => f[1]!) })));
+    for (const { where, name, flags } of calls.filter(({ name }) => Object.hasOwn(COMMANDS, name))) {
+      const usage = COMMANDS[name]!.usage;
+      expect({ where, name, unknown: flags.filter((flag) => !new RegExp(`${flag}(?![\\w-])`).test(usage)) }).toEqual({ where, name, unknown: [] });
+    }
+  });
 });
 
 describe('runner behaviour', () => {
@@ -449,7 +457,10 @@ describe('job graph', () => {
     const copy = destroy.jobs['destroy-copy']!;
     expect(copy).toMatchObject({ needs: 'guard', if: "needs.guard.outputs.copy == 'true'", environment: '${{ needs.guard.outputs.environment }}' });
     expect(copy.concurrency).toBeUndefined();
-    expect(copy.steps!.at(-1)).toEqual({ run: 'npm run gitops -- reap --suffix "$SUFFIX" --confirm "$SUFFIX"', env: { SUFFIX: '${{ needs.guard.outputs.suffix }}' } });
+    expect(copy.steps!.at(-1)).toEqual({
+      run: 'npm run gitops -- reap --suffix "$SUFFIX" --confirm "$SUFFIX" --template "$TEMPLATE"',
+      env: { SUFFIX: '${{ needs.guard.outputs.suffix }}', TEMPLATE: '${{ needs.guard.outputs.environment }}' },
+    });
     // nothing of a folder environment's synth runs for a copy
     for (const step of destroy.jobs.guard!.steps!.filter((s) => s.run === 'npm run gitops -- etl-fetch' || s.run?.startsWith('npm run synth') || s.uses?.startsWith('actions/upload-artifact@'))) {
       expect(step.if).toBe("steps.guard.outputs.copy == 'false'");
@@ -486,7 +497,7 @@ describe('job graph', () => {
     expect(deploy!.if).toMatch(/^needs\.guard\.outputs\.action == 'deploy' && /);
     expect(destroy!.if).toMatch(/^needs\.guard\.outputs\.action == 'destroy' && /);
     expect(deploy!.with).toEqual({ environment: '${{ needs.guard.outputs.environment }}', 'copy-matrix': '${{ needs.guard.outputs.matrix }}', 'outputs-artifact': true });
-    expect(destroy!.steps!.at(-1)!.run).toBe('npm run gitops -- reap --suffix "$SUFFIX" --confirm "$SUFFIX"');
+    expect(destroy!.steps!.at(-1)).toEqual(workflows['destroy.yml']!.jobs['destroy-copy']!.steps!.at(-1));
     // one deploy or destroy of a preview at a time, never cancelled midway; no run-wide group an unrelated label could take
     expect(preview.concurrency).toBeUndefined();
     for (const job of [deploy!, destroy!]) expect(job.concurrency).toEqual({ group: 'preview-${{ github.event.pull_request.number }}', 'cancel-in-progress': false });
@@ -511,10 +522,10 @@ describe('job graph', () => {
     const job = reap.jobs.reap!;
     expect(job.environment).toBe('${{ matrix.environment }}');
     expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
-    expect(job.steps!.at(-1)).toEqual({ run: 'npm run gitops -- reap', env: { GITHUB_TOKEN: '${{ github.token }}' } });
+    expect(job.steps!.at(-1)).toEqual({ run: 'npm run gitops -- reap --account "$ACCOUNT"', env: { ACCOUNT: '${{ matrix.account }}', GITHUB_TOKEN: '${{ github.token }}' } });
     // the copies are synthesized from their records: the pinned ETL releases first
     const runs = job.steps!.map((s) => s.run);
-    expect(runs.indexOf('npm run gitops -- etl-fetch')).toBeLessThan(runs.indexOf('npm run gitops -- reap'));
+    expect(runs.indexOf('npm run gitops -- etl-fetch')).toBeLessThan(runs.indexOf('npm run gitops -- reap --account "$ACCOUNT"'));
     expect(runs.indexOf('npm run gitops -- etl-fetch')).toBeGreaterThan(-1);
   });
 
