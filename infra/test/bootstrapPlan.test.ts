@@ -55,7 +55,7 @@ test(
       aws_s3_bucket_policy: 1, // LocalStack evaluates conditions, so the TLS-only policy is there
       aws_iam_openid_connect_provider: 1,
       aws_iam_role: 5, // plan + dev, prod, staging deploy + the on-demand copies' deploy (dev is a template)
-      aws_iam_policy: 13, // plan 1, each deploy role 3 (IAM's 6,144 characters per managed policy)
+      aws_iam_policy: 16, // plan 1, each deploy role 3 (IAM's 6,144 characters per managed policy), an operators' policy per environment
       aws_iam_role_policy_attachment: 13,
     });
   },

@@ -384,6 +384,33 @@ describe('permission policies', () => {
   });
 });
 
+describe("operators' policies", () => {
+  const operatorPolicies = resources(json, 'aws_iam_policy').filter((p) => String(p.name).startsWith('analytics-operator-'));
+
+  test('one per environment, attached to no role of this stack (the account attaches it to its people), within IAM\'s size', () => {
+    expect(operatorPolicies.map((p) => p.name).sort()).toEqual(environments.map((e) => `analytics-operator-${e.name}`).sort());
+    const attachedIds = resources(json, 'aws_iam_role_policy_attachment').map((a) => String(a.policy_arn));
+    for (const id of Object.keys(json.resource.aws_iam_policy).filter((id) => String(json.resource.aws_iam_policy[id].name).startsWith('analytics-operator-'))) {
+      expect(attachedIds).not.toContain(`\${aws_iam_policy.${id}.arn}`);
+    }
+    for (const p of operatorPolicies) expect((p.policy as string).replace(/\s/g, '').length).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARS);
+  });
+
+  test.each(['dev', 'prod', 'staging'])('%s: the job table, queues and raw objects of its own regions only; no write but a job update and a send', (name) => {
+    const env = environments.find((e) => e.name === name)!;
+    const statements = policy(String(operatorPolicies.find((p) => p.name === `analytics-operator-${name}`)!.policy)).Statement;
+    const actions = statements.flatMap(actionsOf).sort();
+    expect(actions).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 's3:GetObjectVersion', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'].sort(),
+    );
+    const ownRegions = env.regions.map((r) => r.name);
+    for (const resource of statements.flatMap(resourcesOf)) {
+      expect(resource).toMatch(new RegExp(`-${env.suffix}(/index/status-created_at-index|/input/\\*)?$`));
+      expect(ownRegions.some((region) => resource.includes(`:${region}:`) || resource.includes(`-${region}-`))).toBe(true);
+    }
+  });
+});
+
 describe("copies' deploy role", () => {
   const statements = roleStatements(json, COPY_DEPLOY_ROLE_NAME);
   const copy = { template: 'dev', suffix: 'eph-pr-42', expiresAt: '2026-12-04T18:00:00Z', createdBy: 'octocat' };
@@ -415,7 +442,7 @@ describe("copies' deploy role", () => {
     expect(unjustified).toEqual([]);
   });
 
-  test('state bucket: lists only the copies\' prefix (and the S3 backend\'s workspace prefix), reads, writes and deletes only under it', () => {
+  test('state bucket: lists only the copies\' prefix (where a copy\'s workspace listing is too), reads, writes and deletes only under it', () => {
     const onBucket = statements.filter((s) => resourcesOf(s).some((r) => r.startsWith(`arn:aws:s3:::${STATE_BUCKET}`)));
     expect(onBucket).toEqual([
       { Sid: 'ListCopies', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${STATE_BUCKET}`], Condition: { StringLike: { 's3:prefix': ['analytics/ephemeral/*'] } } },

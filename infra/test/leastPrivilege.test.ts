@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { synth, synthBootstrap } from '../src/app';
 import { bootstrapStackName, bootstrapStateKey } from '../src/bootstrap/BootstrapStack';
+import { operatorPolicyName } from '../src/bootstrap/operatorPermissions';
 import { bootstrapAdministratorStatements, copiesDeployRoleStatements } from '../src/bootstrap/permissions';
 import { COPY_DEPLOY_ROLE_NAME, copyRecordKey, copyStateKey } from '../src/config/ephemeralCopy';
 import { regionalNames } from '../src/config/names';
@@ -33,7 +34,10 @@ const LOCK_TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/analytics-tflock
 const COPY = 'eph-pr-42';
 
 let outdir: string;
-let principals: Record<'plan' | 'deployDev' | 'deployStaging' | 'deployProd' | 'deployCopies' | 'deployCopiesLockTable' | 'etlUsEast1' | 'administrator', SimulatedPrincipal>;
+let principals: Record<
+  'plan' | 'deployDev' | 'deployStaging' | 'deployProd' | 'deployCopies' | 'deployCopiesLockTable' | 'etlUsEast1' | 'administrator' | 'operatorStaging',
+  SimulatedPrincipal
+>;
 let resourcePolicies: Map<string, PolicyDocument>;
 
 beforeAll(() => {
@@ -62,6 +66,13 @@ beforeAll(() => {
       ],
     },
     etlUsEast1: role(regional, names('us-east-1', 'dev').etlRole, 'ETL role (dev us-east-1)', { endpointPolicies: regional.endpointPolicies() }),
+    // a person's role with the operators' policy of staging attached
+    operatorStaging: {
+      name: 'operator (staging)',
+      arn: `arn:aws:iam::${ACCOUNT}:role/staging-operators`,
+      account: ACCOUNT,
+      identityPolicies: [bootstrap.managedPolicy(operatorPolicyName('staging'))],
+    },
     administrator: {
       name: 'bootstrap administrator',
       arn: `arn:aws:iam::${ACCOUNT}:user/bootstrap-administrator`,
@@ -69,7 +80,9 @@ beforeAll(() => {
       identityPolicies: [{ name: 'bootstrap-administrator', policy: { Version: '2012-10-17', Statement: bootstrapAdministratorStatements(accounts[0]!, bootstrapStateKey(ACCOUNT)) } }],
     },
   };
-  resourcePolicies = new Map([...bootstrap.resourcePolicies(), ...regional.resourcePolicies()]);
+  // staging's too: the operator cases are staging's
+  const staging = new SynthesizedPolicies(path.join(outdir, 'stacks', stackName('staging', 'us-east-1')));
+  resourcePolicies = new Map([...bootstrap.resourcePolicies(), ...regional.resourcePolicies(), ...staging.resourcePolicies()]);
 });
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -214,6 +227,21 @@ const MUST_DENY: readonly Case[] = [
   { why: 'bootstrap administrator writes a state', who: 'administrator', action: 's3:PutObject', resource: `${STATE_BUCKET}/${stateKey('prod', 'us-east-1')}` },
   { why: 'bootstrap administrator changes the ETL role', who: 'administrator', action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/${names('us-east-1', 'prod').etlRole}` },
   { why: 'bootstrap administrator creates another role', who: 'administrator', action: 'iam:CreateRole', resource: `arn:aws:iam::${ACCOUNT}:role/admin` },
+  // an operator of staging: jobs, replays and redrives of staging alone, and no data
+  { why: "staging operator reads prod's jobs", who: 'operatorStaging', action: 'dynamodb:GetItem', resource: table('us-east-1', 'prod') },
+  { why: "staging operator replays a prod job", who: 'operatorStaging', action: 'dynamodb:UpdateItem', resource: table('us-east-1', 'prod') },
+  { why: "staging operator redrives prod's DLQ", who: 'operatorStaging', action: 'sqs:ReceiveMessage', resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:${names('us-east-1', 'prod').deadLetterQueue}` },
+  { why: 'staging operator deletes a job', who: 'operatorStaging', action: 'dynamodb:DeleteItem', resource: table('us-east-1', 'staging') },
+  { why: 'staging operator scans the job table', who: 'operatorStaging', action: 'dynamodb:Scan', resource: table('us-east-1', 'staging') },
+  { why: 'staging operator purges the work queue', who: 'operatorStaging', action: 'sqs:PurgeQueue', resource: queue('us-east-1', 'staging') },
+  { why: 'staging operator takes messages off the work queue', who: 'operatorStaging', action: 'sqs:ReceiveMessage', resource: queue('us-east-1', 'staging') },
+  { why: 'staging operator reads a raw file', who: 'operatorStaging', action: 's3:GetObject', resource: `${bucket('us-east-1', 'staging')}/input/sales/a.csv` },
+  { why: 'staging operator reads processed data', who: 'operatorStaging', action: 's3:GetObjectVersion', resource: `${bucket('us-east-1', 'staging')}/processed/sales/a.parquet` },
+  { why: 'staging operator writes under input/', who: 'operatorStaging', action: 's3:PutObject', resource: `${bucket('us-east-1', 'staging')}/input/sales/a.csv` },
+  { why: 'staging operator deletes a raw file', who: 'operatorStaging', action: 's3:DeleteObjectVersion', resource: `${bucket('us-east-1', 'staging')}/input/sales/a.csv` },
+  { why: 'staging operator reads a state', who: 'operatorStaging', action: 's3:GetObject', resource: `${STATE_BUCKET}/${stateKey('staging', 'us-east-1')}` },
+  { why: 'staging operator changes the function', who: 'operatorStaging', action: 'lambda:UpdateFunctionConfiguration', resource: fn('us-east-1', 'staging') },
+  { why: "staging operator checks a file version over plain HTTP", who: 'operatorStaging', action: 's3:GetObjectVersion', resource: `${bucket('us-east-1', 'staging')}/input/sales/a.csv`, plainHttp: true },
   // TLS only on the raw bucket, whoever asks
   { why: 'ETL reads input/ over plain HTTP', who: 'etlUsEast1', action: 's3:GetObject', resource: `${bucket('us-east-1', 'dev')}/input/sales/a.csv`, plainHttp: true },
   { why: 'ETL writes processed/ over plain HTTP', who: 'etlUsEast1', action: 's3:PutObject', resource: `${bucket('us-east-1', 'dev')}/processed/a.parquet`, plainHttp: true },
@@ -236,6 +264,12 @@ const MUST_ALLOW: readonly Case[] = [
   { why: 'dev deploy role adds a subnet to its tagged VPC', who: 'deployDev', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'vpc/vpc-0dev'), context: { ...creating('dev'), ...devTags } },
   { why: 'bootstrap administrator creates the copies\' role', who: 'administrator', action: 'iam:CreateRole', resource: iamRole(COPY_DEPLOY_ROLE_NAME) },
   { why: 'bootstrap administrator attaches its policies', who: 'administrator', action: 'iam:CreatePolicy', resource: `arn:aws:iam::${ACCOUNT}:policy/${COPY_DEPLOY_ROLE_NAME}-1` },
+  // the operators of staging: what npm run jobs and dlq:redrive call (recorded in integration/test/platform.test.ts for dev)
+  { why: 'staging operator lists jobs by status', who: 'operatorStaging', action: 'dynamodb:Query', resource: `${table('eu-west-1', 'staging')}/index/status-created_at-index`, region: 'eu-west-1' },
+  { why: 'staging operator replays a job', who: 'operatorStaging', action: 'dynamodb:UpdateItem', resource: table('us-east-1', 'staging') },
+  { why: "staging operator checks a replayed file's version", who: 'operatorStaging', action: 's3:GetObjectVersion', resource: `${bucket('us-east-1', 'staging')}/input/sales/a.csv` },
+  { why: 'staging operator sends a replay to the work queue', who: 'operatorStaging', action: 'sqs:SendMessage', resource: queue('us-east-1', 'staging') },
+  { why: 'staging operator drains the DLQ', who: 'operatorStaging', action: 'sqs:DeleteMessage', resource: `arn:aws:sqs:ap-southeast-1:${ACCOUNT}:${names('ap-southeast-1', 'staging').deadLetterQueue}`, region: 'ap-southeast-1' },
   // the copies' role: a copy's resources, state, lock and record, in every kind it creates and destroys
   ...(['eu-west-1', 'ap-southeast-1'] as const).map((region): Case => ({ why: `copies' role creates a copy's bucket in ${region}`, who: 'deployCopies', action: 's3:CreateBucket', resource: bucket(region, COPY), region })),
   { why: "copies' role empties a copy's bucket on destroy", who: 'deployCopies', action: 's3:DeleteObjectVersion', resource: `${bucket('us-east-1', COPY)}/processed/a.parquet` },

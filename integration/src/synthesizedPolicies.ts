@@ -55,6 +55,13 @@ export class SynthesizedPolicies {
     return { arn: `arn:aws:iam::${this.account}:role${role.path ?? '/'}${role.name}`, policies: [...inline, ...attached] };
   }
 
+  /** The managed policy named `name`, attached to nothing here (e.g. an operators' policy, for the account's people). */
+  managedPolicy(name: string): NamedPolicy {
+    const policy = Object.values(this.resources.aws_iam_policy ?? {}).find((candidate) => candidate.name === name);
+    if (!policy) throw new Error(`${this.stackDir}: no aws_iam_policy named ${name}`);
+    return { name, policy: this.document(policy.policy) };
+  }
+
   /** Resource policies by the ARN of what they protect: each bucket policy (on the bucket and its objects), each queue policy. */
   resourcePolicies(): Map<string, PolicyDocument> {
     const policies = new Map<string, PolicyDocument>();

@@ -1,15 +1,18 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { subjectPrefix, type GithubConfig } from '../config/github';
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, GithubOidcRole } from '../constructs/GithubOidcRole';
+import { policyDocument } from '../constructs/policyDocument';
 import { StateStore } from '../constructs/StateStore';
 import { providerTargetSettings, type DeployTarget } from '../stacks/deployTarget';
 import { APPLICATION_TAG } from '../stacks/RegionalStack';
 import { useLocalState, useS3State } from '../stacks/stateBackend';
 import { roleNameAndPath, type BootstrapAccount } from './accounts';
 import { COPY_DEPLOY_ROLE_NAME, COPY_PREFIX } from '../config/ephemeralCopy';
+import { operatorPolicyName, operatorStatements } from './operatorPermissions';
 import { copiesDeployRoleStatements, copyTemplates, deployRoleStatements, planRoleStatements } from './permissions';
 
 /**
@@ -90,6 +93,12 @@ export class BootstrapStack extends TerraformStack {
         statements: deployRoleStatements(account, env),
       });
       output(`deploy_role_arn_${env.name.replace(/-/g, '_')}`, deploy.role.arn, `Assumed by ${env.name} deployments`);
+      const operator = new IamPolicy(this, `operator-policy-${env.name}`, {
+        name: operatorPolicyName(env.name),
+        description: `npm run jobs and npm run dlq:redrive in ${env.name}: attach to the operators' permission set, group or role`,
+        policy: policyDocument(...operatorStatements(account.account, env)),
+      });
+      output(`operator_policy_arn_${env.name.replace(/-/g, '_')}`, operator.arn, `For the people who operate ${env.name}'s ETL`);
     }
 
     const templates = copyTemplates(account).map((env) => env.name);

@@ -19,6 +19,7 @@ import { appliedCommitsPrefix, savedPlansPrefix } from '../constructs/StateStore
 import { APPLICATION_TAG, stateKey } from '../stacks/RegionalStack';
 import { GITHUB_OIDC_HOST } from '../constructs/GithubOidcRole';
 import { type BootstrapAccount, roleNameAndPath } from './accounts';
+import { operatorPolicyName } from './operatorPermissions';
 
 type Condition = NonNullable<PolicyStatement['Condition']>;
 
@@ -386,7 +387,7 @@ function kind(sid: string): ManagedKind {
  * What applying (and destroying) the bootstrap stack takes, for a person or a pipeline that should not hold
  * AdministratorAccess: the state bucket (the same settings as a raw bucket) and the bootstrap's own state in it
  * (`ownStateKey`), the lock table when named (as a job table), the GitHub OIDC provider, the plan and deploy roles
- * (the copies' too) and their managed policies — nothing else.
+ * (the copies' too) and their managed policies, the operators' policies — nothing else.
  */
 export function bootstrapAdministratorStatements(account: BootstrapAccount, ownStateKey: string): PolicyStatement[] {
   const { state } = account;
@@ -396,10 +397,10 @@ export function bootstrapAdministratorStatements(account: BootstrapAccount, ownS
   const table = kind('JobTable');
   const copies = copyTemplates(account).length > 0 ? [copyDeployRoleArn(account.account)] : [];
   const roles = [...new Set([...account.environments.flatMap((env) => [env.roles.plan, env.roles.deploy]), ...copies])].sort();
-  const policies = roles.flatMap((arn) => {
-    const { roleName } = roleNameAndPath(arn);
-    return [`arn:aws:iam::${account.account}:policy/${roleName}-*`];
-  });
+  const policies = [
+    ...roles.map((arn) => `arn:aws:iam::${account.account}:policy/${roleNameAndPath(arn).roleName}-*`),
+    ...account.environments.map((env) => `arn:aws:iam::${account.account}:policy/${operatorPolicyName(env.name)}`),
+  ];
   return [
     // configured like a raw bucket, but sends no event notifications
     allow('StateBucket', [...bucket.read, ...bucket.write].filter((action) => !action.endsWith('BucketNotification')), [`arn:aws:s3:::${state.bucket}`], inRegions([state.region])),
