@@ -489,6 +489,9 @@ describe('job graph', () => {
     const { guard, deploy, comment, destroy, destroyed } = preview.jobs;
     expect(guard!.steps!.find((s) => s.id === 'preview')!.run).toBe('npm run gitops -- preview --out copy.json');
     expect(guard!.permissions).toEqual({ contents: 'read', actions: 'read' });
+    // a pull request without the label takes no runner: the label among its labels (labelled, pushed, reopened, closed
+    // with it), or the label just removed — every event previewDecision does not answer with nothing
+    expect(guard!.if).toBe("contains(github.event.pull_request.labels.*.name, 'preview') || github.event.label.name == 'preview'");
     // every job that gets an OIDC token repeats the guard's fork check, and only runs on the guard's decision
     for (const [id, job] of Object.entries(preview.jobs).filter(([, job]) => job.permissions?.['id-token'] === 'write')) {
       expect({ id, if: job.if }).toEqual({ id, if: expect.stringContaining('github.event.pull_request.head.repo.full_name == github.repository') });
