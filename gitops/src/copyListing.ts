@@ -58,8 +58,10 @@ export async function listTemplateCopies(environments: readonly Environment[], f
   const templates = environments.filter((env) => env.ephemeral);
   const names = templates.map((env) => `${env.name} (account ${env.account})`).join(', ') || 'none';
   const chosen = templates.filter((env) => (filter.template === undefined || env.name === filter.template) && (filter.account === undefined || env.account === filter.account));
-  if (filter.template !== undefined && chosen.length === 0) throw new FlagError(`--template ${filter.template}: no such template in ${filter.account === undefined ? '' : `account ${filter.account} among `}the ephemeral environments: ${names}`);
-  if (chosen.length === 0) throw new FlagError(`--account ${filter.account}: no template (ephemeral environment) in that account; templates: ${names}`);
+  if (chosen.length === 0 && filter.template !== undefined) {
+    throw new FlagError(`--template ${filter.template}${filter.account === undefined ? '' : ` --account ${filter.account}`}: no such template; templates (ephemeral environments): ${names}`);
+  }
+  if (chosen.length === 0 && filter.account !== undefined) throw new FlagError(`--account ${filter.account}: no template (ephemeral environment) in that account; templates: ${names}`);
   const copies = await listAllCopies(chosen);
   return filter.template === undefined ? copies : copies.filter((copy) => !copy.record || copy.record.template === filter.template);
 }

@@ -151,7 +151,7 @@ describe('the commands', () => {
     });
     expect(await runAsStep(['reap', '--template', 'prod', '--environments', suite.fixture])).toMatchObject({
       code: 2,
-      summary: expect.stringContaining('--template prod: no such template in the ephemeral environments: dev (account 123456789012)'),
+      summary: expect.stringContaining('--template prod: no such template; templates (ephemeral environments): dev (account 123456789012)'),
     });
   });
 
