@@ -36,7 +36,7 @@ export function copiesToReap(listed: readonly ListedCopy[], selection: ReapSelec
     );
   }
   const named = listed.filter((copy) => copy.suffix === suffix);
-  if (named.length === 0) throw new GitopsError(`refused: no copy ${suffix} in the state buckets of the templates (npm run gitops -- copies lists them)`);
+  if (named.length === 0) throw new GitopsError(`refused: no copy ${suffix} in the state buckets of the templates: never deployed, or destroyed already (npm run gitops -- copies lists them)`);
   const unrecorded = named.find((copy) => !recorded(copy));
   if (unrecorded) throw new GitopsError(`refused: ${suffix} in s3://${unrecorded.bucket.bucket} was not made from a template (${unrecorded.problem}); destroy its resources by hand`);
   return named.filter(recorded);

@@ -43,7 +43,7 @@ describe('which copies a run destroys', () => {
 
   test.each([
     ['a folder environment (protected or not)', 'prod', /^refused: "prod" is not an on-demand copy \(their suffixes start with "eph-"\)/],
-    ['a copy that does not exist', 'eph-never', /^refused: no copy eph-never in the state buckets of the templates \(npm run gitops -- copies lists them\)$/],
+    ['a copy that does not exist', 'eph-never', /^refused: no copy eph-never in the state buckets of the templates: never deployed, or destroyed already \(npm run gitops -- copies lists them\)$/],
     ['state without a record', 'eph-stray', /^refused: eph-stray in s3:\/\/analytics-tfstate-reaper-test was not made from a template \(no copy\.json: .*\); destroy its resources by hand$/],
   ])('by suffix, refused: %s', (_what, suffix, message) => {
     expect(() => copiesToReap(copies, { suffix, confirm: suffix })).toThrow(message);
