@@ -551,6 +551,16 @@ describe('job graph', () => {
     }
   });
 
+  test('a step that synthesizes in-process (gitops reap) has the ETL fetched and built before it, as npm run synth would', () => {
+    const reaping = allJobs.filter(({ job }) => (job.steps ?? []).some((s) => s.run?.startsWith('npm run gitops -- reap')));
+    expect(reaping.length).toBeGreaterThanOrEqual(3);
+    for (const { file, id, job } of reaping) {
+      const runs = job.steps!.map((s) => s.run ?? '');
+      const before = runs.slice(0, runs.findIndex((run) => run.startsWith('npm run gitops -- reap')));
+      expect({ file, id, fetched: before.includes('npm run gitops -- etl-fetch'), built: before.includes('npm run build:etl') }).toEqual({ file, id, fetched: true, built: true });
+    }
+  });
+
   test('pull requests from forks and Dependabot plan nothing (no OIDC token); the comment says so', () => {
     expect(pr.plan!.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     expect(pr.plan!.if).toContain("github.event.pull_request.user.login != 'dependabot[bot]'");
