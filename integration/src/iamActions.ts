@@ -204,11 +204,14 @@ async function resourcesOf(action: string, call: AwsCall, account: string, facts
     return filled ? [filled] : [];
   };
   if (required.length > 0) {
+    // a part the request names within a required resource is what AWS authorizes instead (a Query with IndexName: the
+    // index, not its table), though the service reference lists the part as optional
+    const parts = (await Promise.all(details.resourceTypes.filter((type) => !type.required).map((type) => named(type.name, false)))).flat();
     const arns: string[] = [];
     for (const type of required) {
       const found = await named(type.name, created);
       if (found.length === 0) throw new Error(`${action} (${call.operation} ${call.url}): cannot name its ${type.name} from the request`);
-      arns.push(...found);
+      arns.push(...found.map((arn) => parts.find((part) => part.startsWith(`${arn}/`)) ?? arn));
     }
     return arns;
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { synth, synthBootstrap } from '../../infra/src/app';
 import { roleNameAndPath } from '../../infra/src/bootstrap/accounts';
 import { bootstrapStackName, bootstrapStateKey } from '../../infra/src/bootstrap/BootstrapStack';
+import { operatorPolicyName } from '../../infra/src/bootstrap/operatorPermissions';
 import { bootstrapAdministratorStatements } from '../../infra/src/bootstrap/permissions';
 import { COPY_DEPLOY_ROLE_NAME } from '../../infra/src/config/ephemeralCopy';
 import { regionalNames } from '../../infra/src/config/names';
@@ -22,6 +23,8 @@ export const ACCESS_KEYS = {
   etlFunction: (region: string) => `etl-function-${region}`,
   /** The queue's event-source mapping, which Lambda runs outside the VPC with the same execution role. */
   etlMapping: (region: string) => `etl-mapping-${region}`,
+  /** A person operating the environment (npm run jobs, dlq:redrive) with its operators' policy. */
+  operator: (environment: string) => `operator-${environment}`,
   /** The test itself (producers uploading, assertions reading back): no role of the platform. */
   harness: 'test',
 } as const;
@@ -46,6 +49,7 @@ export function asRole(role: WorkflowRole): Record<string, string> {
 function namedPrincipal(name: string): Principal | undefined {
   if (name === 'plan' || name === 'copies' || name === 'administrator') return { kind: name };
   if (name.startsWith('deploy-')) return { kind: 'deploy', environment: name.slice('deploy-'.length) };
+  if (name.startsWith('operator-')) return { kind: 'operator', environment: name.slice('operator-'.length) };
   return undefined;
 }
 
@@ -56,6 +60,8 @@ export type Principal =
   | { readonly kind: 'copies' }
   /** Applies the bootstrap stack, once per account: no role of the repository, the policy of bootstrapAdministratorStatements. */
   | { readonly kind: 'administrator' }
+  /** A person with the environment's operators' policy (bootstrap/operatorPermissions.ts) attached. */
+  | { readonly kind: 'operator'; readonly environment: string }
   | { readonly kind: 'etl-function' | 'etl-mapping'; readonly region: string }
   | { readonly kind: 'harness' };
 
@@ -88,6 +94,8 @@ export function principalName(principal: Principal): string {
       return "copies' deploy role";
     case 'administrator':
       return 'bootstrap administrator';
+    case 'operator':
+      return `operator (${principal.environment})`;
     case 'etl-function':
       return `ETL role, function (${principal.region})`;
     case 'etl-mapping':
@@ -142,6 +150,14 @@ export class PlatformPolicies {
         return named(this.bootstrap, COPY_DEPLOY_ROLE_NAME);
       case 'administrator':
         return { name: principalName(principal), arn: `arn:aws:iam::${account}:user/bootstrap-administrator`, account, identityPolicies: [this.administrator] };
+      case 'operator':
+        if (principal.environment !== this.environment) throw new Error(`operator of ${principal.environment}: only ${this.environment} was synthesized`);
+        return {
+          name: principalName(principal),
+          arn: `arn:aws:iam::${account}:role/${principal.environment}-operators`,
+          account,
+          identityPolicies: [this.bootstrap.managedPolicy(operatorPolicyName(principal.environment))],
+        };
       case 'etl-function':
         return named(this.stack(principal.region), this.roles.etl(principal.region), { endpointPolicies: this.stack(principal.region).endpointPolicies() });
       case 'etl-mapping':

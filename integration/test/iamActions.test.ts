@@ -66,15 +66,18 @@ test('S3: multipart parts and completion → s3:PutObject; a copy (x-amz-copy-so
   ]);
 });
 
-test('JSON protocols: SQS batch deletes → sqs:DeleteMessage on the queue of the URL; DynamoDB Query on the table', async () => {
+test('JSON protocols: SQS batch deletes → sqs:DeleteMessage on the queue of the URL; DynamoDB Query on the index it names, else the table', async () => {
   const queueUrl = `${ENDPOINT}/${ACCOUNT}/analytics-queue-us-east-1-dev`;
+  const query = (params: object) => request('POST', '/', 'dynamodb', { headers: { 'X-Amz-Target': 'DynamoDB_20120810.Query' }, body: JSON.stringify(params) });
   expect(
     await authorized(
       request('POST', '/', 'sqs', { headers: { 'X-Amz-Target': 'AmazonSQS.DeleteMessageBatch' }, body: JSON.stringify({ QueueUrl: queueUrl, Entries: [] }) }),
-      request('POST', '/', 'dynamodb', { headers: { 'X-Amz-Target': 'DynamoDB_20120810.Query' }, body: JSON.stringify({ TableName: 'analytics-jobs-us-east-1-dev', IndexName: 'status-created_at-index' }) }),
+      query({ TableName: 'analytics-jobs-us-east-1-dev', IndexName: 'status-created_at-index' }),
+      query({ TableName: 'analytics-jobs-us-east-1-dev' }),
     ),
   ).toEqual([
     ['sqs:DeleteMessage', `arn:aws:sqs:us-east-1:${ACCOUNT}:analytics-queue-us-east-1-dev`, {}],
+    ['dynamodb:Query', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/analytics-jobs-us-east-1-dev/index/status-created_at-index`, {}],
     ['dynamodb:Query', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/analytics-jobs-us-east-1-dev`, {}],
   ]);
 });

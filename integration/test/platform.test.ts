@@ -25,6 +25,8 @@ import { unexpectedChanges } from '../src/knownEmulatorDrift';
 import { type Platform, type PlatformRegion, startPlatform } from '../src/platform';
 import { terraformAgent } from '../src/principals';
 import { drained, finishedJob, getJob, queueDepth, upload, waitFor } from './support/pipeline';
+import { main } from '../../ops/src/main';
+import { asOperator } from './support/operator';
 import { RecordedCalls } from './support/recordedCalls';
 
 const ENVIRONMENT = 'dev';
@@ -195,6 +197,42 @@ test('the status index answers "FAILED jobs in the last hour" with a Query', asy
   );
   // the malformed-file scenarios, in the order they ran (the index sorts by created_at)
   expect(Items.map((job) => job.key)).toEqual(['input/broken/garbage.csv.gz', 'input/broken/export.csv']);
+});
+
+describe('operator commands, as an operator of dev (their calls checked against its operators\' policy)', () => {
+  const target = ['--env', ENVIRONMENT, '--region', 'us-east-1'];
+  let operator: ReturnType<typeof asOperator>;
+  beforeAll(() => (operator = asOperator(emulator.target.endpoint, ENVIRONMENT)));
+  afterAll(() => operator.close());
+
+  test('jobs list, show and replay: a FAILED job runs again as attempt 2 from its kept raw object', async () => {
+    const listed = await main(['jobs', 'list', ...target, '--status', 'FAILED', '--since', '1h', '--json'], operator.deps);
+    expect(listed).toMatchObject({ exitCode: 0, stderr: '' });
+    const failed = (JSON.parse(listed.stdout) as { jobs: { job_id: string; key: string }[] }).jobs.find((job) => job.key === 'input/broken/garbage.csv.gz')!;
+    const shown = await main(['jobs', 'show', failed.job_id, ...target, '--json'], operator.deps);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ status: 'FAILED', error_code: 'BAD_GZIP', attempt: 1 });
+
+    const replayed = await main(['jobs', 'replay', failed.job_id, ...target], operator.deps);
+    expect(replayed).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(replayed.stdout).toContain(`Replay of job ${failed.job_id} requested: it runs as attempt 2 (attempt 1 FAILED with BAD_GZIP).`);
+    expect(await finishedJob(region('us-east-1'), failed.job_id)).toMatchObject({ status: 'FAILED', error_code: 'BAD_GZIP', attempt: 2 });
+  });
+
+  test('dlq:redrive moves a dead letter back to the work queue, where it is one more delivery of a finished job', async () => {
+    const r = region('us-east-1');
+    const file = await upload(r, 'input/sales/redriven.csv', 'id\n1\n');
+    const done = await finishedJob(r, file.jobId);
+    // what a delivery the ETL kept failing on leaves behind
+    const body = objectCreatedBody({ bucket: r.outputs.bucketName, key: file.key, versionId: file.versionId, size: file.body.byteLength, etag: String(done.etag) });
+    await r.clients.sqs.send(new SendMessageCommand({ QueueUrl: r.outputs.deadLetterQueueUrl, MessageBody: body }));
+
+    const redriven = await main(['dlq-redrive', ...target], operator.deps);
+    expect(redriven).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(redriven.stdout).toContain(`Moved 1 message from analytics-dlq-us-east-1-${ENVIRONMENT} to analytics-queue-us-east-1-${ENVIRONMENT}`);
+    await drained(r);
+    expect(await queueDepth(r, r.outputs.deadLetterQueueUrl)).toBe(0);
+    expect(await getJob(r, file.jobId)).toMatchObject({ status: 'SUCCEEDED', attempt: 1, finished_at: done.finished_at });
+  });
 });
 
 describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('%s: monitoring and tags as synthesized', (name) => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { asRole, PlatformPolicies, principalOf, terraformAgent } from '../src/principals';
+import { ACCESS_KEYS, asRole, PlatformPolicies, principalOf, terraformAgent } from '../src/principals';
 import type { AwsCall } from '../src/recordedCall';
 
 const call = (accessKeyId: string, userAgent = 'aws-sdk-js/3'): AwsCall => ({
@@ -24,6 +24,7 @@ test('each actor is told by its key, terraform by its User-Agent', () => {
   expect(principalOf(call('test', `${TERRAFORM} ${terraformAgent('copies')}`))).toEqual({ kind: 'copies' });
   expect(principalOf(call(asRole('copies').AWS_ACCESS_KEY_ID!))).toEqual({ kind: 'copies' });
   expect(principalOf(call('test', `${TERRAFORM} ${terraformAgent('administrator')}`))).toEqual({ kind: 'administrator' });
+  expect(principalOf(call(ACCESS_KEYS.operator('prod')))).toEqual({ kind: 'operator', environment: 'prod' });
   expect(principalOf(call('test'))).toEqual({ kind: 'harness' });
 });
 
@@ -33,12 +34,16 @@ test('a terraform call without a role, or a key nobody has, fails the check inst
   expect(() => principalOf(call('test', `${TERRAFORM} analytics-principal/root`))).toThrow('terraform ran as "root": not a principal');
 });
 
-test("the copies' principal is the bootstrap's copies' deploy role, with its synthesized policies", () => {
+test("the copies' principal is the bootstrap's copies' deploy role, an operator has the environment's operators' policy", () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'principals-'));
   try {
-    const copies = new PlatformPolicies('dev', outdir).principal({ kind: 'copies' });
+    const policies = new PlatformPolicies('dev', outdir);
+    const copies = policies.principal({ kind: 'copies' });
     expect(copies).toMatchObject({ name: "copies' deploy role", arn: 'arn:aws:iam::123456789012:role/analytics-deploy-ephemeral-copies' });
     expect(copies!.identityPolicies.map((p) => p.name).sort()).toEqual(['analytics-deploy-ephemeral-copies-1', 'analytics-deploy-ephemeral-copies-2', 'analytics-deploy-ephemeral-copies-3']);
+    const operator = policies.principal({ kind: 'operator', environment: 'dev' });
+    expect(operator).toMatchObject({ name: 'operator (dev)', identityPolicies: [{ name: 'analytics-operator-dev' }] });
+    expect(() => policies.principal({ kind: 'operator', environment: 'prod' })).toThrow('operator of prod: only dev was synthesized');
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
