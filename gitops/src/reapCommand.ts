@@ -10,7 +10,7 @@ import { copiesToReap, reapCopies, type ReapSelection } from './reaper';
 import { renderReap, syncCopyIssues } from './reapReport';
 
 const USAGE =
-  'npm run gitops -- reap [--now <ISO time>] | --suffix eph-<name> --confirm eph-<name>  [--template <name>] [--account <id>] [--target aws|localstack|moto] [--environments environments]   (GITHUB_TOKEN set: an issue per copy that could not be destroyed)';
+  'npm run gitops -- reap [--now <ISO time>] | --suffix eph-<name> --confirm eph-<name> [--gone-ok]  [--template <name>] [--account <id>] [--target aws|localstack|moto] [--environments environments]   (GITHUB_TOKEN set: an issue per copy that could not be destroyed)';
 
 /**
  * Destroys every expired on-demand copy (the scheduled reaper), or the one `--suffix` names (the destroy workflow),
@@ -25,16 +25,18 @@ export const reapCommand: Command = {
       now: { type: 'string' },
       suffix: { type: 'string' },
       confirm: { type: 'string' },
+      'gone-ok': { type: 'boolean', default: false },
       target: { type: 'string' },
       template: { type: 'string' },
       account: { type: 'string' },
       environments: { type: 'string', default: 'environments' },
     });
     if (flags.suffix === undefined && flags.confirm !== undefined) throw new UsageError(`--confirm: repeats --suffix; give --suffix eph-<name> too\nusage: ${USAGE}`);
+    if (flags.suffix === undefined && flags['gone-ok']) throw new UsageError(`--gone-ok: with --suffix only (a copy reaped already is nothing to destroy)\nusage: ${USAGE}`);
     if (flags.suffix !== undefined && flags.now !== undefined) throw new UsageError(`--now: destroys expired copies; --suffix names one to destroy now: give one of them\nusage: ${USAGE}`);
     const target = parseDeployTarget(flags.target, process.env);
     const now = parseNow(flags.now, USAGE);
-    const selection: ReapSelection = flags.suffix === undefined ? { expiredAt: now } : { suffix: flags.suffix.trim(), confirm: flags.confirm?.trim() };
+    const selection: ReapSelection = flags.suffix === undefined ? { expiredAt: now } : { suffix: flags.suffix.trim(), confirm: flags.confirm?.trim(), goneOk: flags['gone-ok'] };
     const environments = loadEnvironments(flags.environments);
     const copies = copiesToReap(await listTemplateCopies(environments, flags), selection);
     const outcomes = await reapCopies(copies, { environmentsDir: flags.environments, target });

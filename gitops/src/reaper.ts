@@ -18,7 +18,10 @@ import { DESTROY_LOCK_TIMEOUT } from './destroyCommand';
 import { GitopsError } from './errors';
 
 /** Which copies a run destroys: every one expired at `now`, or the one named (typed twice, as the destroy workflow asks). */
-export type ReapSelection = { readonly expiredAt: Date } | { readonly suffix: string; readonly confirm: string | undefined };
+export type ReapSelection =
+  | { readonly expiredAt: Date }
+  /** `goneOk`: a copy that is not there (reaped already) is nothing to do, as when its pull request closes. */
+  | { readonly suffix: string; readonly confirm: string | undefined; readonly goneOk?: boolean };
 
 /** A copy with a readable record: the only kind the reaper touches (a record says it was made from a template). */
 export type RecordedCopy = ListedCopy & { readonly record: CopyRecord };
@@ -36,6 +39,7 @@ export function copiesToReap(listed: readonly ListedCopy[], selection: ReapSelec
     );
   }
   const named = listed.filter((copy) => copy.suffix === suffix);
+  if (named.length === 0 && selection.goneOk) return [];
   if (named.length === 0) throw new GitopsError(`refused: no copy ${suffix} in the state buckets of the templates: never deployed, or destroyed already (npm run gitops -- copies lists them)`);
   const unrecorded = named.find((copy) => !recorded(copy));
   if (unrecorded) throw new GitopsError(`refused: ${suffix} in s3://${unrecorded.bucket.bucket} was not made from a template (${unrecorded.problem}); destroy its resources by hand`);

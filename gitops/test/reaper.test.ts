@@ -49,6 +49,12 @@ describe('which copies a run destroys', () => {
     expect(() => copiesToReap(copies, { suffix, confirm: suffix })).toThrow(message);
   });
 
+  test('a closed pull request whose preview was reaped already (--gone-ok): nothing to do; still refused without the prefix or a record', () => {
+    expect(copiesToReap(copies, { suffix: 'eph-never', confirm: 'eph-never', goneOk: true })).toEqual([]);
+    expect(() => copiesToReap(copies, { suffix: 'prod', confirm: 'prod', goneOk: true })).toThrow(/^refused: "prod" is not an on-demand copy/);
+    expect(() => copiesToReap(copies, { suffix: 'eph-stray', confirm: 'eph-stray', goneOk: true })).toThrow(/^refused: eph-stray in s3:\/\/.* was not made from a template/);
+  });
+
   test('copies lists them all, the expired ones marked, the one without a record with its problem', () => {
     const table = renderCopies(copies, NOW);
     expect(table).toContain('4 copies, 2 expired (the reaper destroys those on its next run).');
