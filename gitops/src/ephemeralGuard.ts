@@ -12,10 +12,10 @@ export interface DispatchRequest {
   readonly confirm?: string;
 }
 
-/** A destroy needs the suffix typed twice. */
-function checkConfirmation(request: DispatchRequest, suffix: string): void {
-  if (request.action === 'destroy' && request.confirm?.trim() !== suffix) {
-    throw new GitopsError(`refused: the confirmation "${request.confirm ?? ''}" does not repeat the suffix "${suffix}"; type the suffix again to destroy it`);
+/** A destroy needs the suffix typed twice (the destroy workflow, and the reaper's --suffix). */
+export function checkConfirmation(suffix: string, confirm: string | undefined): void {
+  if (confirm?.trim() !== suffix) {
+    throw new GitopsError(`refused: the confirmation "${confirm ?? ''}" does not repeat the suffix "${suffix}"; type the suffix again to destroy it`);
   }
 }
 
@@ -26,7 +26,7 @@ function checkConfirmation(request: DispatchRequest, suffix: string): void {
  */
 export function ephemeralEnvironment(environments: readonly Environment[], request: DispatchRequest): Environment {
   const suffix = request.suffix.trim();
-  checkConfirmation(request, suffix);
+  if (request.action === 'destroy') checkConfirmation(suffix, request.confirm);
   const environment = environments.find((env) => env.suffix === suffix);
   const ephemeral = environments.filter((env) => env.ephemeral).map((env) => `${env.suffix} (${env.file})`);
   const choices = ephemeral.length > 0 ? `ephemeral suffixes: ${ephemeral.join(', ')}` : 'no environment is ephemeral';
@@ -49,7 +49,7 @@ export function ephemeralEnvironment(environments: readonly Environment[], reque
  */
 export function copyTemplateToDestroy(environments: readonly Environment[], request: DispatchRequest, template: string | undefined): Environment {
   const suffix = request.suffix.trim();
-  checkConfirmation(request, suffix);
+  if (request.action === 'destroy') checkConfirmation(suffix, request.confirm);
   if (!isCopySuffix(suffix)) throw new GitopsError(`refused: "${suffix}" is not an on-demand copy's suffix (prefix "${COPY_PREFIX}")`);
   return templateFor(environments, template);
 }

@@ -15,6 +15,7 @@ import { destroy, init } from '../../infra/src/terraform/terraformCli';
 import { isExpired } from './copyListing';
 import { deleteRecordIfNoState, deleteRegionState, type ListedCopy } from './copyRegistry';
 import { DESTROY_LOCK_TIMEOUT } from './destroyCommand';
+import { checkConfirmation } from './ephemeralGuard';
 import { GitopsError } from './errors';
 
 /** Which copies a run destroys: every one expired at `now`, or the one named (typed twice, as the destroy workflow asks). */
@@ -32,7 +33,7 @@ const recorded = (copy: ListedCopy): copy is RecordedCopy => copy.record !== und
 export function copiesToReap(listed: readonly ListedCopy[], selection: ReapSelection): RecordedCopy[] {
   if ('expiredAt' in selection) return listed.filter(recorded).filter((copy) => isExpired(copy.record, selection.expiredAt));
   const { suffix, confirm } = selection;
-  if (confirm !== suffix) throw new GitopsError(`refused: the confirmation "${confirm ?? ''}" does not repeat the suffix "${suffix}"; type the suffix again to destroy it`);
+  checkConfirmation(suffix, confirm);
   if (!isCopySuffix(suffix)) {
     throw new GitopsError(
       `refused: "${suffix}" is not an on-demand copy (their suffixes start with "${COPY_PREFIX}"); the reaper destroys copies only, an environment folder is destroyed by its own suffix`,
