@@ -9,6 +9,8 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 const SLOW_SUITES = [
   'integration/test/reviewedPlan.test.ts',
+  // not measured by bench:tests yet: alone 202 s on a quiet machine (reviewedPlan 183 s, gitopsDeploy 195 s the same hour)
+  'integration/test/ephemeralCopies.test.ts',
   'integration/test/gitopsDeploy.test.ts',
   'integration/test/platform.test.ts',
   'integration/test/bootstrap.test.ts',
