@@ -62,6 +62,8 @@ const ACTION_OF: Readonly<Record<string, string | ((call: AwsCall) => string)>> 
   's3:DeleteBucketOwnershipControls': 's3:PutBucketOwnershipControls',
   's3:DeleteBucketTagging': 's3:PutBucketTagging',
   's3:DeleteBucketEncryption': 's3:PutEncryptionConfiguration',
+  // a batch delete is authorized per object it names (deleteObjects below)
+  's3:DeleteObjects': 's3:DeleteObject',
   // SQS batch calls are authorized as their single-message action
   'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
   'sqs:SendMessageBatch': 'sqs:SendMessage',
@@ -239,6 +241,16 @@ export async function actionOf(call: AwsCall): Promise<string | undefined> {
   return action;
 }
 
+/** The objects a DeleteObjects request names in its XML body (`<Delete><Object><Key>…</Key><VersionId>…`). */
+function deletedObjects(call: AwsCall): { Key: string; VersionId?: string }[] {
+  const body = typeof call.params.body === 'string' ? call.params.body : '';
+  const text = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
+  const unescape = (value: string) => value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const objects = [...body.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map(([, object]) => ({ key: text(object!, 'Key'), version: text(object!, 'VersionId') }));
+  if (objects.length === 0 || objects.some((object) => object.key === undefined)) throw new Error(`DeleteObjects (${call.url}): no <Object><Key> in its body`);
+  return objects.map(({ key, version }) => ({ Key: unescape(key!), ...(version ? { VersionId: version } : {}) }));
+}
+
 /** Every authorization AWS makes for `call`, in `account`. */
 export async function authorizationsOf(call: AwsCall, account: string, facts: ResourceFacts): Promise<Authorization[]> {
   const action = await actionOf(call);
@@ -263,6 +275,10 @@ export async function authorizationsOf(call: AwsCall, account: string, facts: Re
       authorizations.push({ action: actionName, resource, context: { ...context, ...tagContext('aws:ResourceTag', existing ?? {}) } });
     }
   };
+  if (call.operation === 'DeleteObjects') {
+    for (const { Key, VersionId } of deletedObjects(call)) await add(VersionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject', base, [`arn:aws:s3:::${stringParam(call, 'Bucket')}/${Key}`]);
+    return authorizations;
+  }
   await add(action, base);
 
   const copySource = stringParam(call, 'CopySource');

@@ -73,8 +73,10 @@ export function recordedCall(request: RecordedRequest): AwsCall | undefined {
   const headers = new Map(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
   const rest = restOperation(folder, request.method, url, headers);
   if (!rest) throw new Error(`recorded request ${describe}: no ${folder} operation matches it in botocore's model`);
-  const text = scope.service === 'lambda' ? bodyText(request) : '';
-  return { ...base, operation: rest.operation, params: { ...(text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {}), ...rest.params } };
+  const text = scope.service === 'lambda' || rest.operation === 'DeleteObjects' ? bodyText(request) : '';
+  // a batch delete names its objects in an XML body, kept whole for iamActions
+  const body = rest.operation === 'DeleteObjects' ? { body: text } : text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {};
+  return { ...base, operation: rest.operation, params: { ...body, ...rest.params } };
 }
 
 /** Where one entry ends and the next begins on a shared line. */

@@ -16,7 +16,9 @@ import { regionalNames } from '../../infra/src/config/names';
 import { runAsStep } from '../../gitops/test/support/actionsRun';
 import { templateFixture } from '../../gitops/test/support/templateFixture';
 import { type Emulator, startEmulator } from '../src/emulator';
+import { asRole } from '../src/principals';
 import { destroyClients, type RegionClients, regionClients } from '../src/regionClients';
+import { RecordedCalls } from './support/recordedCalls';
 
 const MINUTE = 60_000;
 const REGION = 'us-east-1';
@@ -33,12 +35,14 @@ let emulator: Emulator;
 let clients: RegionClients;
 let fixture: string;
 let workdir: string;
-/** What every step sees: the emulator for the SDK, dummy keys. */
+/** What every step sees: the emulator for the SDK; the copies' deploy role, as the jobs in the template's environment. */
 let stepEnv: Record<string, string>;
+/** Every call of the deploys and reaps is checked against the copies' role; the suite's bucket stands for the account's. */
+const recorded = new RecordedCalls('ephemeralCopies.test.ts', () => emulator, { bucketStandIns: { [STATE.bucket]: 'analytics-tfstate-123456789012' } });
 
 beforeAll(async () => {
-  emulator = await startEmulator(process.env);
-  stepEnv = { AWS_ENDPOINT_URL: emulator.target.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION };
+  emulator = await startEmulator(process.env, { record: true });
+  stepEnv = { AWS_ENDPOINT_URL: emulator.target.endpoint, ...asRole('copies'), AWS_REGION: REGION };
   clients = regionClients(emulator.target.endpoint, REGION);
   await clients.s3.send(new CreateBucketCommand({ Bucket: STATE.bucket }));
   fixture = templateFixture(STATE.bucket);
@@ -107,6 +111,7 @@ test('two copies of one template: deployed side by side, listed, the expired one
   expect(listed.summary).toContain(`| eph-early | dev | 2026-12-04T10:00:00Z :hourglass: **expired** | octocat | #41 | ${REGION} | ${STATE.bucket} |`);
   expect(listed.summary).toContain(`| eph-late | dev | 2026-12-04T14:00:00Z | hubot |  | ${REGION} | ${STATE.bucket} |`);
 
+  await recorded.beforeDestroy();
   const reaped = await runAsStep(['reap', '--now', NOW, '--target', emulator.name, '--environments', fixture], stepEnv);
   expect(reaped.code).toBe(1);
   expect(reaped.summary).toContain('| eph-early | dev | 2026-12-04T10:00:00Z | octocat | :white_check_mark: destroyed |');
@@ -125,3 +130,4 @@ test('two copies of one template: deployed side by side, listed, the expired one
   expect(left).toEqual([copyRecordKey(stranded.suffix)]);
 }, 20 * MINUTE);
 
+recorded.test();

@@ -66,6 +66,14 @@ test('S3: multipart parts and completion → s3:PutObject; a copy (x-amz-copy-so
   ]);
 });
 
+test('S3: a batch delete (DeleteObjects) is authorized per object of its XML body, a version as s3:DeleteObjectVersion', async () => {
+  const body = '<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>analytics/ephemeral/eph-a/us-east-1.tfstate</Key></Object><Object><Key>a&amp;b.csv</Key><VersionId>v1</VersionId></Object><Quiet>true</Quiet></Delete>';
+  expect(await authorized(request('POST', '/analytics-tfstate-123456789012?delete', 's3', { body }))).toEqual([
+    ['s3:DeleteObject', 'arn:aws:s3:::analytics-tfstate-123456789012/analytics/ephemeral/eph-a/us-east-1.tfstate', {}],
+    ['s3:DeleteObjectVersion', 'arn:aws:s3:::analytics-tfstate-123456789012/a&b.csv', {}],
+  ]);
+});
+
 test('JSON protocols: SQS batch deletes → sqs:DeleteMessage on the queue of the URL; DynamoDB Query on the index it names, else the table', async () => {
   const queueUrl = `${ENDPOINT}/${ACCOUNT}/analytics-queue-us-east-1-dev`;
   const query = (params: object) => request('POST', '/', 'dynamodb', { headers: { 'X-Amz-Target': 'DynamoDB_20120810.Query' }, body: JSON.stringify(params) });
