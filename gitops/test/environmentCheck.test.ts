@@ -4,26 +4,13 @@
  * environment definitions shipped in environments/ (prod and staging are not ephemeral, dev is).
  */
 import { runAsStep } from './support/actionsRun';
-import { FAKE_TOKEN, fakeDeploymentsApi, type FakeEnvironment } from './support/fakeDeploymentsApi';
+import { FAKE_TOKEN, type FakeEnvironment, useFakeDeploymentsApi } from './support/fakeDeploymentsApi';
 
 const OWNER = 'acme';
 const REPO = 'analytics-platform';
 const SETTINGS = `https://github.com/${OWNER}/${REPO}/settings/environments`;
 
-let github: Awaited<ReturnType<typeof fakeDeploymentsApi>>;
-
-beforeAll(async () => {
-  github = await fakeDeploymentsApi(OWNER, REPO);
-  // @actions/github reads GITHUB_API_URL once, when first loaded (by the command, after this)
-  process.env.GITHUB_API_URL = github.baseUrl;
-});
-
-afterAll(async () => {
-  delete process.env.GITHUB_API_URL;
-  await github.close();
-});
-
-beforeEach(() => github.reset());
+const fake = useFakeDeploymentsApi(OWNER, REPO);
 
 const check = (env: string) =>
   runAsStep(['environment-check', '--env', env], { GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_SERVER_URL: 'https://github.com', GITHUB_TOKEN: FAKE_TOKEN });
@@ -39,15 +26,15 @@ describe('a non-ephemeral environment', () => {
     ['listed without type, as in GitHub\'s example', [{ name: 'main' }]],
     ['listed with type branch', [{ name: 'main', type: 'branch' as const }]],
   ])('exists and lets only the branch main deploy (%s): the step passes', async (_case, rules) => {
-    github.addEnvironment(selected('prod', rules));
+    fake.api.addEnvironment(selected('prod', rules));
     const run = await check('prod');
     expect(run.code).toBe(0);
     expect(run.summary).toContain('GitHub environment "prod" exists and only the branch main may deploy it');
-    expect(github.requests).toEqual([`GET /repos/${OWNER}/${REPO}/environments/prod`, `GET /repos/${OWNER}/${REPO}/environments/prod/deployment-branch-policies?per_page=100`]);
+    expect(fake.api.requests).toEqual([`GET /repos/${OWNER}/${REPO}/environments/prod`, `GET /repos/${OWNER}/${REPO}/environments/prod/deployment-branch-policies?per_page=100`]);
   });
 
   test('missing: fails before any job could create it unprotected, naming the settings page and what to set', async () => {
-    github.addEnvironment(selected('staging', [{ name: 'main' }]));
+    fake.api.addEnvironment(selected('staging', [{ name: 'main' }]));
     const run = await check('prod');
     expect(run.code).toBe(1);
     expect(run.summary).toContain(
@@ -58,7 +45,7 @@ describe('a non-ephemeral environment', () => {
   });
 
   test('"No restriction" (deployment_branch_policy null): every branch could deploy, so it fails', async () => {
-    github.addEnvironment({ name: 'prod', deployment_branch_policy: null });
+    fake.api.addEnvironment({ name: 'prod', deployment_branch_policy: null });
     const run = await check('prod');
     expect(run.code).toBe(1);
     expect(run.summary).toContain('GitHub environment "prod" lets every branch deploy ("Deployment branches and tags": No restriction).');
@@ -67,12 +54,12 @@ describe('a non-ephemeral environment', () => {
   });
 
   test('"Protected branches only" fails: any branch with a protection rule could deploy, not main alone', async () => {
-    github.addEnvironment({ name: 'staging', deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } });
+    fake.api.addEnvironment({ name: 'staging', deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } });
     const run = await check('staging');
     expect(run.code).toBe(1);
     expect(run.summary).toContain('GitHub environment "staging" allows "Protected branches only": every branch with a protection rule may deploy, not main alone.');
     // the rules list exists only for selected branches; it is not asked for
-    expect(github.requests).toEqual([`GET /repos/${OWNER}/${REPO}/environments/staging`]);
+    expect(fake.api.requests).toEqual([`GET /repos/${OWNER}/${REPO}/environments/staging`]);
   });
 
   test.each([
@@ -83,7 +70,7 @@ describe('a non-ephemeral environment', () => {
     ['a pattern that also matches main', [{ name: 'mai*' }], 'branch "mai*"'],
     ['no rule at all', [], 'none'],
   ])('selected branches with %s fail, listing the rules', async (_case, rules, listed) => {
-    github.addEnvironment(selected('prod', rules));
+    fake.api.addEnvironment(selected('prod', rules));
     const run = await check('prod');
     expect(run.code).toBe(1);
     expect(run.summary).toContain(`GitHub environment "prod" has the deployment rules: ${listed}. In Settings → Environments → prod (${SETTINGS})`);
@@ -98,7 +85,7 @@ describe('an ephemeral environment (dev)', () => {
   });
 
   test('existing without a branch restriction passes: branches deploy it by design', async () => {
-    github.addEnvironment({ name: 'dev', deployment_branch_policy: null });
+    fake.api.addEnvironment({ name: 'dev', deployment_branch_policy: null });
     const run = await check('dev');
     expect(run.code).toBe(0);
     expect(run.summary).toContain('GitHub environment "dev" exists (ephemeral: any branch may deploy it)');
@@ -106,8 +93,8 @@ describe('an ephemeral environment (dev)', () => {
 });
 
 test('a token without actions: read (403) fails naming the permission to add', async () => {
-  github.addEnvironment(selected('prod', [{ name: 'main' }]));
-  github.denied.add('actions');
+  fake.api.addEnvironment(selected('prod', [{ name: 'main' }]));
+  fake.api.denied.add('actions');
   const run = await check('prod');
   expect(run.code).toBe(1);
   expect(run.summary).toContain('GitHub refused to read the GitHub environment "prod" (403: Resource not accessible by integration');
@@ -118,5 +105,5 @@ test('an environment that environments/ does not define is a usage error, before
   const run = await check('qa');
   expect(run.code).toBe(2);
   expect(run.summary).toContain('--env qa: no such environment; defined: dev, prod, staging');
-  expect(github.requests).toEqual([]);
+  expect(fake.api.requests).toEqual([]);
 });

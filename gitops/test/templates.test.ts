@@ -6,23 +6,11 @@ import { loadEnvironments } from '../../infra/src/config/loadEnvironments';
 import { devDefinition, writeEnvironments } from '../../infra/test/support/environmentFixtures';
 import { templateAccounts } from '../src/copyRequest';
 import { runAsStep } from './support/actionsRun';
-import { FAKE_TOKEN, fakeDeploymentsApi } from './support/fakeDeploymentsApi';
+import { FAKE_TOKEN, useFakeDeploymentsApi } from './support/fakeDeploymentsApi';
 
 const OWNER = 'acme';
 const REPO = 'analytics-platform';
-let github: Awaited<ReturnType<typeof fakeDeploymentsApi>>;
-
-beforeAll(async () => {
-  github = await fakeDeploymentsApi(OWNER, REPO);
-  process.env.GITHUB_API_URL = github.baseUrl;
-});
-
-afterAll(async () => {
-  delete process.env.GITHUB_API_URL;
-  await github.close();
-});
-
-beforeEach(() => github.reset());
+const fake = useFakeDeploymentsApi(OWNER, REPO);
 
 const env = { GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_SERVER_URL: 'https://github.com', GITHUB_TOKEN: FAKE_TOKEN };
 const region = (name: string, cidr: string) => ({ name, cidr, availabilityZones: [`${name}a`, `${name}b`] });
@@ -41,7 +29,7 @@ test('templateAccounts: one entry per account, its templates together, the copie
 });
 
 test('outputs the matrix once every template environment exists', async () => {
-  github.addEnvironment({ name: 'dev', deployment_branch_policy: null, branch_policies: [] });
+  fake.api.addEnvironment({ name: 'dev', deployment_branch_policy: null, branch_policies: [] });
   const run = await runAsStep(['templates'], env);
   expect(run.code).toBe(0);
   expect(run.outputs.count).toBe('1');

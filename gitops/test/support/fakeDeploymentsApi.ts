@@ -184,3 +184,23 @@ export async function fakeDeploymentsApi(owner: string, repo: string) {
     },
   };
 }
+
+export type FakeDeploymentsApi = Awaited<ReturnType<typeof fakeDeploymentsApi>>;
+
+/**
+ * The fake for a whole test file: started before its tests (GITHUB_API_URL pointed at it; @actions/github reads it once,
+ * when the command first loads it), emptied before each test, stopped after. Read `.api` inside tests.
+ */
+export function useFakeDeploymentsApi(owner: string, repo: string): { readonly api: FakeDeploymentsApi } {
+  const holder = {} as { api: FakeDeploymentsApi };
+  beforeAll(async () => {
+    holder.api = await fakeDeploymentsApi(owner, repo);
+    process.env.GITHUB_API_URL = holder.api.baseUrl;
+  });
+  afterAll(async () => {
+    delete process.env.GITHUB_API_URL;
+    await holder.api.close();
+  });
+  beforeEach(() => holder.api.reset());
+  return holder;
+}
