@@ -1,9 +1,3 @@
-// terraform and its AWS provider are Go programs that every plan, apply, show and destroy starts again, and the
-// provider's start (its ~1,500 resource schemas) is mostly garbage collection at Go's default GOGC=100. At 400 the
-// terraform suites take ~25% less CPU (terraformPlan.test.ts: 96-104 → 75-76 CPU s) for ~150 MB more per provider.
-// Set here, in jest's own process, so the workers and every terraform they start inherit it; a GOGC set outside wins.
-process.env.GOGC ??= '400';
-
 /** Tests are TypeScript, transformed by swc (ts-jest does not support TypeScript 7, swc works with any). */
 module.exports = {
   testEnvironment: 'node',

@@ -36,6 +36,16 @@ function envWithoutProviderSource(): NodeJS.ProcessEnv {
 
 const NEEDS_AWS = { terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } } };
 
+test('terraform (and the provider it starts) runs with GOGC=400 unless GOGC is set: their start is mostly garbage collection', async () => {
+  // a stand-in terraform on PATH that prints what it was given
+  const bin = path.join(tmp, 'gogc-bin');
+  mkdirSync(bin);
+  writeFileSync(path.join(bin, 'terraform'), '#!/bin/sh\necho "GOGC=$GOGC TF_IN_AUTOMATION=$TF_IN_AUTOMATION"\n', { mode: 0o755 });
+  const { GOGC: _gogc, ...withoutGogc } = process.env;
+  expect((await run(tmp, ['version'], { env: { ...withoutGogc, PATH: bin } })).stdout).toBe('GOGC=400 TF_IN_AUTOMATION=1\n');
+  expect((await run(tmp, ['version'], { env: { ...withoutGogc, GOGC: '150', PATH: bin } })).stdout).toBe('GOGC=150 TF_IN_AUTOMATION=1\n');
+});
+
 describe('when terraform cannot run', () => {
   test('no terraform on PATH: says to install Terraform >= 1.5', async () => {
     const emptyBin = path.join(tmp, 'empty-bin');
