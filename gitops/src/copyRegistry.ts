@@ -4,6 +4,7 @@
  * record is written before the first apply and deleted after the last region's state, so a copy that exists in AWS
  * always has one.
  */
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { COPY_STATE_PREFIX, copyRecordKey, copyRecordSchema, copyStateKey, type CopyRecord } from '../../infra/src/config/ephemeralCopy';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
@@ -14,6 +15,8 @@ import { withS3 } from './s3Client';
 export interface CopyBucket {
   readonly bucket: string;
   readonly region: string;
+  /** The S3 backend's DynamoDB lock table, when the template names one (state.lockTable). */
+  readonly lockTable?: string;
 }
 
 /** One copy as its bucket shows it. */
@@ -30,12 +33,13 @@ export interface ListedCopy {
 const RECORD_FILE = 'copy.json';
 const STATE_FILE = /^([a-z0-9-]+)\.tfstate$/;
 /** terraform's S3-native lock beside a state while a run holds it (a crashed run can leave one). */
-const LOCK_SUFFIX = '.tflock';
 
 /** The distinct state buckets of the templates (ephemeral environments): where every copy is registered. */
 export function copyBuckets(environments: readonly Environment[]): CopyBucket[] {
   const buckets = new Map<string, CopyBucket>();
-  for (const env of environments.filter((e) => e.ephemeral)) buckets.set(`${env.state.region}/${env.state.bucket}`, { bucket: env.state.bucket, region: env.state.region });
+  for (const { state } of environments.filter((e) => e.ephemeral)) {
+    buckets.set(`${state.region}/${state.bucket}`, { bucket: state.bucket, region: state.region, ...(state.lockTable ? { lockTable: state.lockTable } : {}) });
+  }
   return [...buckets.values()];
 }
 
@@ -66,6 +70,11 @@ export async function listCopies(bucket: CopyBucket): Promise<ListedCopy[]> {
   });
 }
 
+/** The copy's record as it is now; undefined when it is gone or unreadable. */
+export async function readCopyRecord(bucket: CopyBucket, suffix: string): Promise<CopyRecord | undefined> {
+  return (await withS3(bucket.region, (s3) => readRecord(s3, bucket, suffix))).record;
+}
+
 async function readRecord(s3: S3Client, bucket: CopyBucket, suffix: string): Promise<{ record?: CopyRecord; problem?: string }> {
   const key = copyRecordKey(suffix);
   let text: string;
@@ -87,10 +96,21 @@ async function readRecord(s3: S3Client, bucket: CopyBucket, suffix: string): Pro
   return { record: parsed.data };
 }
 
-/** After a region's destroy: deletes its state, and a lock left over by a crashed run. */
+/**
+ * After a region's destroy: deletes its state, and with a lock table the state's digest item there (terraform refuses a
+ * later init of the same key, a copy deployed again under this suffix, while a digest outlives its state). A lockfile
+ * still there belongs to another run (a deploy of this suffix) and stays.
+ */
 export async function deleteRegionState(bucket: CopyBucket, suffix: string, region: string): Promise<void> {
   const state = copyStateKey(suffix, region);
-  await withS3(bucket.region, (s3) => deleteKeys(s3, bucket, [state, `${state}${LOCK_SUFFIX}`]));
+  await withS3(bucket.region, (s3) => deleteKeys(s3, bucket, [state]));
+  if (!bucket.lockTable) return;
+  const dynamodb = new DynamoDBClient({ region: bucket.region });
+  try {
+    await dynamodb.send(new DeleteItemCommand({ TableName: bucket.lockTable, Key: { LockID: { S: `${bucket.bucket}/${state}-md5` } } }));
+  } finally {
+    dynamodb.destroy();
+  }
 }
 
 /** Deletes the copy's record once no region's state is left; returns the regions that still have state. */

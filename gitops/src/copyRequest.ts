@@ -3,7 +3,7 @@
  * checked before anything is synthesized or assumed: the template it is made from, its suffix, its lifetime, who asked.
  * The refusals name what to type instead; copyEnvironment (infra) then holds the copy to the folders' schema.
  */
-import { COPY_PREFIX, copyDeployRoleArn, copyEnvironment, type CopyRecord, expiresAt, isCopySuffix } from '../../infra/src/config/ephemeralCopy';
+import { COPY_PREFIX, copyDeployRoleArn, copyEnvironment, type CopyRecord, creatorOf, expiresAt, isCopySuffix } from '../../infra/src/config/ephemeralCopy';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
 import { GitopsError } from './errors';
 import { matrixJson, stackEntries } from './stackMatrix';
@@ -35,7 +35,7 @@ export function templateFor(environments: readonly Environment[], name: string |
   if (name === undefined || name.trim() === '') {
     if (templates.length === 1) return templates[0]!;
     if (templates.length === 0) throw new GitopsError('refused: no environment is ephemeral: true, so there is no template to copy; define one (e.g. environments/dev)');
-    throw new GitopsError(`refused: several templates (ephemeral environments): ${listed}; name one with --template`);
+    throw new GitopsError(`refused: several templates (ephemeral environments): ${listed}; name one with --template (previews: on the preview step of .github/workflows/preview.yml)`);
   }
   const template = environments.find((env) => env.name === name.trim());
   if (template?.ephemeral) return template;
@@ -44,27 +44,34 @@ export function templateFor(environments: readonly Environment[], name: string |
 }
 
 /** Why `suffix` cannot name a copy, if it cannot: an environment folder's suffix, or no copy prefix. */
-function suffixProblem(environments: readonly Environment[], suffix: string): string | undefined {
+/** The suffixes of pull-request previews (previewEvent.ts): closing the pull request destroys the copy under it. */
+const PREVIEW_PREFIX = `${COPY_PREFIX}pr-`;
+
+function suffixProblem(environments: readonly Environment[], suffix: string, pullRequest: number | undefined): string | undefined {
   const owner = environments.find((env) => env.suffix === suffix);
   if (owner && !owner.ephemeral) {
     return `refused: "${suffix}" is the suffix of ${owner.file}, a protected environment; a copy never takes an environment's suffix (copies' suffixes start with "${COPY_PREFIX}")`;
   }
-  if (owner) return `refused: "${suffix}" is the suffix of ${owner.file}, an environment folder: deploy it by that suffix, or make a copy under "${COPY_PREFIX}${suffix}"`;
+  // not "eph-<suffix>": a copy's suffix may not end in a folder's "-<suffix>" (that folder's role would reach it)
+  if (owner) return `refused: "${suffix}" is the suffix of ${owner.file}, an environment folder: deploy it by that suffix, or make a copy under a suffix of your own, e.g. "${COPY_PREFIX}${suffix}1"`;
   if (!isCopySuffix(suffix)) return `refused: suffix "${suffix}" lacks the copies' prefix "${COPY_PREFIX}"; use "${COPY_PREFIX}${suffix}"`;
+  if (suffix.startsWith(PREVIEW_PREFIX) && suffix !== `${PREVIEW_PREFIX}${pullRequest}`) {
+    return `refused: "${PREVIEW_PREFIX}…" suffixes are pull-request previews (closing the pull request destroys them); choose another, e.g. "${COPY_PREFIX}${suffix.slice(PREVIEW_PREFIX.length) || 'mine'}"`;
+  }
   return undefined;
 }
 
 /** The copy a request describes, or a refusal (GitopsError/EnvironmentError) saying why and what to type instead. */
 export function requestCopy(environments: readonly Environment[], request: CopyRequest): Copy {
   const suffix = request.suffix.trim();
-  const problem = suffixProblem(environments, suffix);
+  const problem = suffixProblem(environments, suffix, request.pullRequest);
   if (problem) throw new GitopsError(problem);
   const template = templateFor(environments, request.template);
   const record: CopyRecord = {
     template: template.name,
     suffix,
     expiresAt: expiresAt(request.now, request.ttlHours),
-    createdBy: request.actor,
+    createdBy: creatorOf(request.actor),
     ...(request.pullRequest === undefined ? {} : { pullRequest: request.pullRequest }),
   };
   return { record, environment: copyEnvironment(environments, record), template };

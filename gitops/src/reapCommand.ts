@@ -39,7 +39,7 @@ export const reapCommand: Command = {
     const selection: ReapSelection = flags.suffix === undefined ? { expiredAt: now } : { suffix: flags.suffix.trim(), confirm: flags.confirm?.trim(), goneOk: flags['gone-ok'] };
     const environments = loadEnvironments(flags.environments);
     const copies = copiesToReap(await listTemplateCopies(environments, flags), selection);
-    const outcomes = await reapCopies(copies, { environmentsDir: flags.environments, target });
+    const outcomes = await reapCopies(copies, { environmentsDir: flags.environments, target, ...('expiredAt' in selection ? { expiredAt: selection.expiredAt } : {}) });
     const runUrl = workflowRunUrl();
     writeSummary(renderReap(outcomes, 'suffix' in selection ? `destroy ${selection.suffix}` : `copies expired at ${isoSeconds(now)}`, runUrl));
     if (process.env.GITHUB_TOKEN) {

@@ -5,7 +5,12 @@ import type { ReapOutcome, RecordedCopy } from './reaper';
 /** The run summary: one row per copy the run reaped, the reason under each failure. */
 export function renderReap(outcomes: readonly ReapOutcome[], what: string, runUrl: string | undefined): string {
   const rows = outcomes.map(({ copy, ...outcome }) => {
-    const result = outcome.status === 'destroyed' ? ':white_check_mark: destroyed' : `:x: failed${outcome.left.length > 0 ? ` (state left in ${outcome.left.join(', ')})` : ''}`;
+    const result =
+      outcome.status === 'destroyed'
+        ? ':white_check_mark: destroyed'
+        : outcome.status === 'extended'
+          ? `:fast_forward: extended to ${outcome.expiresAt} meanwhile: left`
+          : `:x: failed${outcome.left.length > 0 ? ` (state left in ${outcome.left.join(', ')})` : ''}`;
     return `| ${copy.suffix} | ${copy.record.template} | ${copy.record.expiresAt} | ${copy.record.createdBy} | ${result} |`;
   });
   const failures = outcomes.flatMap((o) => (o.status === 'failed' ? [`**${o.copy.suffix}**`, '', '```', o.reason, '```', ''] : []));
@@ -49,6 +54,7 @@ export async function syncCopyIssues(octokit: Octokit, repository: { owner: stri
   let labelled = false;
   for (const outcome of outcomes) {
     const existing = issueOf(outcome.copy.suffix);
+    if (outcome.status === 'extended') continue;
     if (outcome.status === 'destroyed') {
       if (!existing) continue;
       await octokit.rest.issues.createComment({ ...repository, issue_number: existing.number, body: `Destroyed${runUrl ? ` by ${runUrl}` : ''}.` });

@@ -13,7 +13,7 @@ import type { DeployTarget } from '../../infra/src/stacks/deployTarget';
 import { stackName } from '../../infra/src/stacks/RegionalStack';
 import { destroy, init } from '../../infra/src/terraform/terraformCli';
 import { isExpired } from './copyListing';
-import { deleteRecordIfNoState, deleteRegionState, type ListedCopy } from './copyRegistry';
+import { deleteRecordIfNoState, deleteRegionState, type ListedCopy, readCopyRecord } from './copyRegistry';
 import { DESTROY_LOCK_TIMEOUT } from './destroyCommand';
 import { checkConfirmation } from './ephemeralGuard';
 import { GitopsError } from './errors';
@@ -50,6 +50,8 @@ export function copiesToReap(listed: readonly ListedCopy[], selection: ReapSelec
 /** What happened to one copy. */
 export type ReapOutcome =
   | { readonly copy: RecordedCopy; readonly status: 'destroyed' }
+  /** Extended (deployed again with a later expiry) after it was listed: left alone. */
+  | { readonly copy: RecordedCopy; readonly status: 'extended'; readonly expiresAt: string }
   /** Its record stays, with the states of the regions in `left`, for the next run (or a person) to finish. */
   | { readonly copy: RecordedCopy; readonly status: 'failed'; readonly reason: string; readonly left: readonly string[] };
 
@@ -58,12 +60,19 @@ export interface ReapOptions {
   readonly target: DeployTarget;
   /** The ETL package (its built zip is part of every synthesized stack). @default 'etl' */
   readonly etlDir?: string;
+  /** Reaping what expired by then: each record is read again just before its copy goes, and an extended copy stays. */
+  readonly expiredAt?: Date;
 }
 
 /** Destroys each copy in turn; a failure is that copy's outcome, never an exception that stops the rest. */
 export async function reapCopies(copies: readonly RecordedCopy[], options: ReapOptions): Promise<ReapOutcome[]> {
   const outcomes: ReapOutcome[] = [];
-  for (const copy of copies) outcomes.push(await reapCopy(copy, options));
+  for (const copy of copies) {
+    // the run may have waited minutes on other copies: a re-dispatch or a preview push may have extended this one
+    const current = options.expiredAt ? await readCopyRecord(copy.bucket, copy.suffix) : undefined;
+    if (current && options.expiredAt && !isExpired(current, options.expiredAt)) outcomes.push({ copy, status: 'extended', expiresAt: current.expiresAt });
+    else outcomes.push(await reapCopy(copy, options));
+  }
   return outcomes;
 }
 
@@ -74,21 +83,25 @@ async function reapCopy(copy: RecordedCopy, options: ReapOptions): Promise<ReapO
   try {
     const built = synth({ copy: copy.record, outdir, target: options.target, environmentsDir: options.environmentsDir, etlDir: options.etlDir });
     const regions = new Set<string>(built.environments[0]!.regions.map((region) => region.name));
-    for (const region of copy.regions) {
-      if (!regions.has(region)) {
-        failures.push(`${region}: has state, but template ${copy.record.template} has no such region any more; destroy it by hand (or add the region back)`);
-        continue;
-      }
-      try {
-        const dir = path.join(outdir, 'stacks', stackName(copy.suffix, region));
-        await init(dir);
-        process.stdout.write((await destroy(dir, { lockTimeout: DESTROY_LOCK_TIMEOUT })).stdout);
-        await deleteRegionState(copy.bucket, copy.suffix, region);
-        destroyed.push(region);
-      } catch (error) {
-        failures.push(`${region}: ${(error as Error).message}`);
-      }
-    }
+    // the regions side by side, as their matrix jobs deploy them: each destroy waits on its own Lambda ENIs
+    await Promise.all(
+      copy.regions.map(async (region) => {
+        if (!regions.has(region)) {
+          failures.push(`${region}: has state, but template ${copy.record.template} has no such region any more; destroy it by hand (or add the region back)`);
+          return;
+        }
+        try {
+          const dir = path.join(outdir, 'stacks', stackName(copy.suffix, region));
+          await init(dir);
+          process.stdout.write((await destroy(dir, { lockTimeout: DESTROY_LOCK_TIMEOUT })).stdout);
+          await deleteRegionState(copy.bucket, copy.suffix, region);
+          destroyed.push(region);
+        } catch (error) {
+          failures.push(`${region}: ${(error as Error).message}`);
+        }
+      }),
+    );
+    failures.sort();
     // the record goes last, and only when every region is gone: until then it is how the next run finds the copy
     if (failures.length === 0) {
       const left = await deleteRecordIfNoState(copy.bucket, copy.suffix);

@@ -23,11 +23,17 @@ describe('requestCopy', () => {
   test.each([
     ['prod', /^refused: "prod" is the suffix of environments\/prod\/environment\.json, a protected environment; a copy never takes an environment's suffix/],
     ['staging', /"staging" is the suffix of environments\/staging\/environment\.json, a protected environment/],
-    ['dev', /"dev" is the suffix of environments\/dev\/environment\.json, an environment folder: deploy it by that suffix, or make a copy under "eph-dev"/],
+    ['dev', /"dev" is the suffix of environments\/dev\/environment\.json, an environment folder: deploy it by that suffix, or make a copy under a suffix of your own, e.g\. "eph-dev1"/],
+    ['eph-pr-7', /^refused: "eph-pr-…" suffixes are pull-request previews \(closing the pull request destroys them\); choose another, e\.g\. "eph-7"$/],
     ['alarm', /^refused: suffix "alarm" lacks the copies' prefix "eph-"; use "eph-alarm"$/],
     ['Eph-alarm', /lacks the copies' prefix "eph-"; use "eph-Eph-alarm"/],
   ])('suffix "%s" is refused', (suffix, message) => {
     expect(() => requestCopy(shipped, { ...request, suffix })).toThrow(message);
+  });
+
+  test("a preview's suffix is its pull request's own: eph-pr-42 for #42 only", () => {
+    expect(requestCopy(shipped, { ...request, suffix: 'eph-pr-42', pullRequest: 42 }).record.suffix).toBe('eph-pr-42');
+    expect(() => requestCopy(shipped, { ...request, suffix: 'eph-pr-42', pullRequest: 41 })).toThrow(/"eph-pr-…" suffixes are pull-request previews/);
   });
 
   test('a suffix that breaks the naming rules is refused by the schema, naming the field', () => {

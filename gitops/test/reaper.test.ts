@@ -97,6 +97,17 @@ describe('a run where some copies cannot be destroyed', () => {
     expect(summary).toContain('Why:\n\n**eph-orphaned**\n\n```\nInvalid environment definition:\n  - copy eph-orphaned: template: no environment "qa"');
   }, 60_000);
 
+  test('a copy extended after the run listed it (a re-dispatch, a preview push) is left alone, its issue untouched', async () => {
+    await putCopyRecord(registry, record('eph-extended', '2026-12-01T00:00:00Z'));
+    await suite.s3.send(new PutObjectCommand({ Bucket: registry.bucket, Key: copyStateKey('eph-extended', 'us-east-1'), Body: '{}' }));
+    const due = copiesToReap(await listCopies(registry), { expiredAt: new Date('2026-12-02T00:00:00Z') }).filter((copy) => copy.suffix === 'eph-extended');
+    await putCopyRecord(registry, record('eph-extended', '2026-12-05T00:00:00Z'));
+    const outcomes = await reapCopies(due, { environmentsDir: suite.fixture, target: suite.emulator.target, expiredAt: new Date('2026-12-02T00:00:00Z') });
+    expect(outcomes.map(({ copy, ...outcome }) => [copy.suffix, outcome])).toEqual([['eph-extended', { status: 'extended', expiresAt: '2026-12-05T00:00:00Z' }]]);
+    expect(await listed('eph-extended')).toMatchObject({ regions: ['us-east-1'], record: { expiresAt: '2026-12-05T00:00:00Z' } });
+    expect(renderReap(outcomes, 'copies expired at 2026-12-02T00:00:00Z', undefined)).toContain('| eph-extended | dev | 2026-12-01T00:00:00Z | octocat | :fast_forward: extended to 2026-12-05T00:00:00Z meanwhile: left |');
+  });
+
   test('one issue per copy that could not be destroyed: opened, updated by the next failure, closed once destroyed', async () => {
     const repository = { owner: 'example-org', repo: 'analytics-platform' };
     const { octokit, issues, labels } = fakeIssuesApi(repository.owner, repository.repo, [

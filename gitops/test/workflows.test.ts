@@ -129,7 +129,8 @@ describe('security', () => {
     const allowed: Record<string, (job: Job, file: string, id: string) => boolean> = {
       'id-token': (job) => assumesRole(job) || callsDeployWorkflow(job),
       'pull-requests': (_job, file, id) => ['pull-request.yml comment', 'preview.yml comment', 'preview.yml destroyed'].includes(`${file} ${id}`),
-      issues: (_job, file, id) => ['drift.yml report', 'reap.yml reap'].includes(`${file} ${id}`),
+      // the reaper and the destroys of a copy: one issue per copy not destroyed, closed once it is
+      issues: (_job, file, id) => ['drift.yml report', 'reap.yml reap', 'destroy.yml destroy-copy', 'preview.yml destroy'].includes(`${file} ${id}`),
       contents: (job, file, id) => (file === 'etl-release.yml' && id === 'publish') || reusableName(job) === 'etl-release.yml',
     };
     for (const { file, id, job } of allJobs) {
@@ -459,7 +460,8 @@ describe('job graph', () => {
     expect(copy.concurrency).toBeUndefined();
     expect(copy.steps!.at(-1)).toEqual({
       run: 'npm run gitops -- reap --suffix "$SUFFIX" --confirm "$SUFFIX" --template "$TEMPLATE"',
-      env: { SUFFIX: '${{ needs.guard.outputs.suffix }}', TEMPLATE: '${{ needs.guard.outputs.environment }}' },
+      // the copy's issue, if a reaper could not destroy it before, is closed
+      env: { GITHUB_TOKEN: '${{ github.token }}', SUFFIX: '${{ needs.guard.outputs.suffix }}', TEMPLATE: '${{ needs.guard.outputs.environment }}' },
     });
     // nothing of a folder environment's synth runs for a copy
     for (const step of destroy.jobs.guard!.steps!.filter((s) => s.run === 'npm run gitops -- etl-fetch' || s.run?.startsWith('npm run synth') || s.uses?.startsWith('actions/upload-artifact@'))) {
@@ -506,8 +508,9 @@ describe('job graph', () => {
     // one deploy or destroy of a preview at a time, never cancelled midway; no run-wide group an unrelated label could take
     expect(preview.concurrency).toBeUndefined();
     for (const job of [deploy!, destroy!]) expect(job.concurrency).toEqual({ group: 'preview-${{ github.event.pull_request.number }}', 'cancel-in-progress': false });
-    // the comment reads the outputs each deploy job uploads, also after a failed region
+    // the comment reads the outputs each deploy job uploads, also after a failed region, never for a superseded deploy
     expect(needsOf(comment!)).toEqual(['guard', 'deploy']);
+    expect(comment!.if).toContain("(needs.deploy.result == 'success' || needs.deploy.result == 'failure')");
     expect(comment!.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.with).toMatchObject({ pattern: 'outputs-*', path: 'outputs' });
     expect(comment!.steps!.at(-1)!.run).toBe('npm run gitops -- preview-comment --record "$RECORD" --matrix "$MATRIX" --outputs outputs');
     const upload = reusable.deploy!.steps!.find((s) => s.with?.name === 'outputs-${{ matrix.stack }}')!;

@@ -310,6 +310,9 @@ describe('permission policies', () => {
         if (expect.objectContaining(ourTags('ResourceTag')).asymmetricMatch(tags)) return 'EC2 change, tagged as ours';
         if (tags['ec2:CreateAction'] && actionsOf(statement).join() === 'ec2:CreateTags') return 'EC2 tags at create';
         if (resource.includes(':security-group-rule/') && tags['aws:RequestedRegion']) return 'rules of our groups';
+        if (statement.Sid === 'LingeringLambdaEnis' && actionsOf(statement).join() === 'ec2:DeleteNetworkInterface' && tags['aws:RequestedRegion']) {
+          return "the ENIs Lambda leaves in our subnets (untagged), deleted once detached";
+        }
       }
       const name_ = /^arn:aws:[a-z0-9]+:[^:]*:[^:]*:(?:[a-z-]+[/:])?(.*?)(?::\*)?$/.exec(resource)?.[1] ?? '';
       if (/^(\/aws\/(lambda|vpc-flow-logs)\/)?analytics-[a-z-]+-\*-/.test(name_) && name_.endsWith(`-${env.suffix}`)) return `named analytics-*-${env.suffix}`;
@@ -431,6 +434,7 @@ describe("copies' deploy role", () => {
       const tagged = [condition.StringLike?.['aws:RequestTag/Environment'], condition.StringLike?.['aws:ResourceTag/Environment']].includes('eph-*');
       if (tagged) return 'EC2, tagged Environment eph-*';
       if (condition.StringEquals?.['ec2:CreateAction'] || resource.includes(':security-group-rule/')) return 'EC2 tags at create, rules of tagged groups';
+      if (statement.Sid === 'LingeringLambdaEnis' && actionsOf(statement).join() === 'ec2:DeleteNetworkInterface') return "Lambda's untagged ENIs, deleted once detached";
       return undefined;
     }
     const name = /^arn:aws:[a-z0-9]+:[^:]*:[^:]*:(?:[a-z-]+[/:])?(.*?)(?::\*)?(?:\/\*)?$/.exec(resource)?.[1] ?? '';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/app';
 import { EnvironmentError } from '../src/config/errors';
-import { copyEnvironment, copyRecordKey, copyStateKey, expiresAt, MAX_TTL_HOURS, type CopyRecord } from '../src/config/ephemeralCopy';
+import { copyEnvironment, copyRecordKey, copyStateKey, creatorOf, expiresAt, MAX_TTL_HOURS, type CopyRecord } from '../src/config/ephemeralCopy';
 import { loadEnvironments } from '../src/config/loadEnvironments';
 import { devDefinition, writeEnvironments } from './support/environmentFixtures';
 
@@ -53,8 +53,15 @@ test.each<[string, Partial<CopyRecord>, RegExp]>([
   ["a suffix ending in a folder's suffix, whose deploy role would reach the copy", { suffix: 'eph-x-prod' }, /copy eph-x-prod: suffix: "eph-x-prod" ends with "-prod", so prod's deploy role \(environments\/prod\/environment\.json\) would reach the copy's resources; choose a suffix that does not/],
   ['an expiry that is not UTC', { expiresAt: '2026-12-04T18:00:00+01:00' }, /expiresAt: must be a UTC time such as "2026-12-04T18:00:00Z"/],
   ['an actor that is no GitHub login', { createdBy: 'alice smith' }, /createdBy: must be a GitHub login/],
+  ["an app's login as GitHub spells it (no tag value takes brackets)", { createdBy: 'renovate[bot]' }, /createdBy: must be a GitHub login \(an app's "name\[bot\]" written "name@bot": tag values take no brackets\)/],
 ])('refused: %s', (_what, change, message) => {
   expect(refusal({ ...alice, ...change })).toEqual([expect.stringMatching(message)]);
+});
+
+test("an app's login becomes a tag value: renovate[bot] → renovate@bot; a person's stays", () => {
+  expect(creatorOf('renovate[bot]')).toBe('renovate@bot');
+  expect(creatorOf('octo-cat')).toBe('octo-cat');
+  expect(copyEnvironment(environments, { ...alice, createdBy: creatorOf('renovate[bot]') }).copy!.createdBy).toBe('renovate@bot');
 });
 
 test('the longest suffix that fits every region of the template is taken', () => {

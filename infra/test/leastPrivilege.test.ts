@@ -293,6 +293,7 @@ const MUST_ALLOW: readonly Case[] = [
   { why: "copies' role adds a subnet to its copy's VPC", who: 'deployCopies', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'vpc/vpc-0copy'), context: { ...creating(COPY), ...tagged('aws:ResourceTag', COPY) } },
   { why: "copies' role creates the subnet itself", who: 'deployCopies', action: 'ec2:CreateSubnet', resource: ec2('us-east-1', 'subnet/new'), context: creating(COPY) },
   { why: "copies' role adopts its VPC's (untagged) default security group", who: 'deployCopies', action: 'ec2:CreateTags', resource: ec2('us-east-1', 'security-group/sg-0default'), context: creating(COPY) },
+  { why: "copies' role deletes the ENI Lambda left in a copy's subnet (untagged), on destroy", who: 'deployCopies', action: 'ec2:DeleteNetworkInterface', resource: ec2('eu-west-1', 'network-interface/eni-0lambda'), region: 'eu-west-1' },
   { why: "copies' role deletes its copy's VPC", who: 'deployCopies', action: 'ec2:DeleteVpc', resource: ec2('us-east-1', 'vpc/vpc-0copy'), context: tagged('aws:ResourceTag', COPY) },
 ];
 

@@ -290,6 +290,9 @@ function regionalStackStatements(account: string, scope: DeployScope): PolicySta
     allow('AdoptDefaultSecurityGroup', ['ec2:CreateTags'], [`arn:aws:ec2:*:${account}:security-group/*`], allOf(taggedAs(scope, 'aws:RequestTag'), { Null: { 'aws:ResourceTag/Environment': 'true' } })),
     // rules of our (tagged) groups are resources of their own, created untagged by the group's inline rules
     allow('SecurityGroupRules', SECURITY_GROUP_RULES, [`arn:aws:ec2:*:${account}:security-group-rule/*`], inRegions(regions)),
+    // deleting the ETL's subnets and security group, the provider removes the ENIs Lambda leaves behind ("AWS Lambda VPC
+    // ENI"), which carry no tags; only a detached ENI can be deleted, so an attached one of anything else stays safe
+    allow('LingeringLambdaEnis', ['ec2:DeleteNetworkInterface'], [`arn:aws:ec2:*:${account}:network-interface/*`], inRegions(regions)),
   ];
 }
 

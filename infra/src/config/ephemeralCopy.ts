@@ -52,8 +52,13 @@ export function reservedSuffixProblem(suffix: string): string | undefined {
   return `"${suffix}" holds "${COPY_PREFIX}", the prefix reserved for on-demand copies (their deploy role may manage every name that has it); choose another suffix`;
 }
 
-/** GitHub logins: letters, digits and single hyphens; bots end in `[bot]`. A tag value, so checked. */
-const ACTOR = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+/** A GitHub login as a tag value: letters, digits and hyphens; an app's `name[bot]` as `name@bot` (tags take no brackets). */
+const CREATOR = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:@bot)?$/;
+
+/** The `createdBy` of a copy asked for by `login` (github.actor, or an event's sender). */
+export function creatorOf(login: string): string {
+  return login.replace(/\[bot\]$/, '@bot');
+}
 
 /** A copy: made from which template, under which suffix, by whom, until when. */
 export const copyRecordSchema = z
@@ -62,7 +67,7 @@ export const copyRecordSchema = z
     suffix: z.string().startsWith(COPY_PREFIX, { error: `must start with "${COPY_PREFIX}", the prefix of on-demand copies` }),
     /** ISO 8601 UTC, whole seconds: the moment the reaper may destroy it. */
     expiresAt: z.iso.datetime({ offset: false, precision: 0, error: 'must be a UTC time such as "2026-12-04T18:00:00Z"' }),
-    createdBy: z.string().regex(ACTOR, { error: 'must be a GitHub login' }),
+    createdBy: z.string().regex(CREATOR, { error: 'must be a GitHub login (an app\'s "name[bot]" written "name@bot": tag values take no brackets)' }),
     /** The pull request a `preview` label made it for. */
     pullRequest: z.int().min(1).optional(),
   })
