@@ -1,4 +1,4 @@
-import type { CopyRecord } from '../../infra/src/config/ephemeralCopy';
+import { type CopyRecord, isoSeconds } from '../../infra/src/config/ephemeralCopy';
 import { FlagError } from '../../infra/src/config/errors';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
 import { listAllCopies, type ListedCopy } from './copyRegistry';
@@ -7,11 +7,6 @@ import { UsageError } from './errors';
 /** Whether the copy's time is up at `now`: the reaper destroys it from then on. */
 export function isExpired(record: CopyRecord, now: Date): boolean {
   return Date.parse(record.expiresAt) <= now.getTime();
-}
-
-/** A time as copy records write it: ISO 8601 UTC to the second. */
-export function isoSeconds(time: Date): string {
-  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The `copies` table: one row per copy in every template's state bucket, expired ones marked. */

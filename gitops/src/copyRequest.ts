@@ -6,6 +6,7 @@
 import { COPY_PREFIX, copyDeployRoleArn, copyEnvironment, type CopyRecord, creatorOf, expiresAt, isCopySuffix } from '../../infra/src/config/ephemeralCopy';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
 import { GitopsError } from './errors';
+import { PREVIEW_PREFIX, previewSuffix } from './previewEvent';
 import { matrixJson, stackEntries } from './stackMatrix';
 
 export interface CopyRequest {
@@ -43,10 +44,10 @@ export function templateFor(environments: readonly Environment[], name: string |
   throw new GitopsError(`refused: template "${name.trim()}": ${why}; templates (ephemeral environments): ${listed || 'none'}`);
 }
 
-/** Why `suffix` cannot name a copy, if it cannot: an environment folder's suffix, or no copy prefix. */
-/** The suffixes of pull-request previews (previewEvent.ts): closing the pull request destroys the copy under it. */
-const PREVIEW_PREFIX = `${COPY_PREFIX}pr-`;
-
+/**
+ * Why `suffix` cannot name a copy, if it cannot: an environment folder's suffix, no copy prefix, or another pull
+ * request's preview suffix (closing that pull request would destroy it).
+ */
 function suffixProblem(environments: readonly Environment[], suffix: string, pullRequest: number | undefined): string | undefined {
   const owner = environments.find((env) => env.suffix === suffix);
   if (owner && !owner.ephemeral) {
@@ -55,7 +56,7 @@ function suffixProblem(environments: readonly Environment[], suffix: string, pul
   // not "eph-<suffix>": a copy's suffix may not end in a folder's "-<suffix>" (that folder's role would reach it)
   if (owner) return `refused: "${suffix}" is the suffix of ${owner.file}, an environment folder: deploy it by that suffix, or make a copy under a suffix of your own, e.g. "${COPY_PREFIX}${suffix}1"`;
   if (!isCopySuffix(suffix)) return `refused: suffix "${suffix}" lacks the copies' prefix "${COPY_PREFIX}"; use "${COPY_PREFIX}${suffix}"`;
-  if (suffix.startsWith(PREVIEW_PREFIX) && suffix !== `${PREVIEW_PREFIX}${pullRequest}`) {
+  if (suffix.startsWith(PREVIEW_PREFIX) && (pullRequest === undefined || suffix !== previewSuffix(pullRequest))) {
     return `refused: "${PREVIEW_PREFIX}…" suffixes are pull-request previews (closing the pull request destroys them); choose another, e.g. "${COPY_PREFIX}${suffix.slice(PREVIEW_PREFIX.length) || 'mine'}"`;
   }
   return undefined;

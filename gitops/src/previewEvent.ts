@@ -14,8 +14,11 @@ export const PREVIEW_LABEL = 'preview';
 /** GitHub runs the events this bot triggers like a fork's: read-only token, no secrets, no OIDC token. */
 const DEPENDABOT = 'dependabot[bot]';
 
+/** Every preview's suffix starts with it; the copy guard keeps it for them. */
+export const PREVIEW_PREFIX = `${COPY_PREFIX}pr-`;
+
 export function previewSuffix(pullRequest: number): string {
-  return `${COPY_PREFIX}pr-${pullRequest}`;
+  return `${PREVIEW_PREFIX}${pullRequest}`;
 }
 
 export type PreviewDecision =

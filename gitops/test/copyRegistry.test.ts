@@ -107,6 +107,19 @@ describe('a synthesized copy stack', () => {
     });
   });
 
+  test("a template with a lock table: the copy's registry names it, so a region's destroy deletes the state's digest item there", () => {
+    const file = path.join(dir(), 'cdk.tf.json');
+    const original = readFileSync(file, 'utf8');
+    const stack = JSON.parse(original) as { terraform: { backend: { s3: Record<string, unknown> } } };
+    stack.terraform.backend.s3.dynamodb_table = 'analytics-tflock';
+    try {
+      writeFileSync(file, JSON.stringify(stack));
+      expect(readStackBackend({ stack: 'eph-tags-us-east-1', dir: dir() }).copy!.bucket).toEqual({ ...registry, lockTable: 'analytics-tflock' });
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
   test('gitops destroy of a copy stack deletes its region\'s state after terraform, and the record with the last region', async () => {
     await putCopyRecord(registry, record('eph-tags', { pullRequest: 42 }));
     // never applied: terraform destroys an empty state, which the S3 backend writes all the same

@@ -86,12 +86,17 @@ export function copyTags(copy: CopyRecord): Record<string, string> {
   };
 }
 
+/** A time as copy records write it: ISO 8601 UTC to the second (the milliseconds dropped). */
+export function isoSeconds(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** `now` + `ttlHours`, as a copy's expiresAt; the TTL is whole hours from 1 to {@link MAX_TTL_HOURS}. */
 export function expiresAt(now: Date, ttlHours: number): string {
   if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > MAX_TTL_HOURS) {
     throw new EnvironmentError([`ttl-hours: "${ttlHours}" must be a whole number of hours from 1 to ${MAX_TTL_HOURS} (a week); a copy needed for longer deserves an environment folder`]);
   }
-  return new Date(Math.floor(now.getTime() / 1000) * 1000 + ttlHours * 3_600_000).toISOString().replace('.000Z', 'Z');
+  return isoSeconds(new Date(now.getTime() + ttlHours * 3_600_000));
 }
 
 /**
