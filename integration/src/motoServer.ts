@@ -36,6 +36,8 @@ const HOST = '127.0.0.1';
 const PORT_ATTEMPTS = 5;
 /** Enough of moto's output to explain a failed start; moto logs every request, so the rest is dropped. */
 const OUTPUT_TAIL_CHARS = 4_000;
+/** A `sitecustomize.py` that makes moto's DynamoDB conditional writes atomic, as AWS's are (see the file). */
+const PATCHES_DIR = path.join(__dirname, 'motoPatches');
 
 /** Ask the OS for a free loopback port: listen on port 0, read the port, close. */
 async function freePort(): Promise<number> {
@@ -161,7 +163,9 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const stopGraceMs = options.stopGraceMs ?? 5_000;
   // moto's recorder appends to one file (default ./moto_recording): each server gets its own, removed on stop
   const recordingDir = options.record ? mkdtempSync(path.join(tmpdir(), 'moto-recording-')) : undefined;
-  const env = recordingDir ? { ...process.env, MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: path.join(recordingDir, 'requests.jsonl') } : process.env;
+  const pythonPath = [PATCHES_DIR, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  const recorder = recordingDir ? { MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: path.join(recordingDir, 'requests.jsonl') } : {};
+  const env = { ...process.env, PYTHONPATH: pythonPath, ...recorder };
   const removeRecording = () => {
     if (recordingDir) rmSync(recordingDir, { recursive: true, force: true });
   };
