@@ -2,7 +2,6 @@
  * What the bootstrap reads besides the environments: environments/github.json (validated, messages naming the file
  * and the field), and the rules environments of one account must agree on for one bootstrap stack.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { EnvironmentError } from '../src/config/errors';
 import { loadGithubConfig, subjectPrefix } from '../src/config/github';
 import { loadEnvironments } from '../src/config/loadEnvironments';
 import { devDefinition, writeEnvironments, type Definition } from './support/environmentFixtures';
+import { synthRun } from './support/synthRun';
 
 const repoRoot = path.join(__dirname, '../..');
 
@@ -112,12 +112,11 @@ describe('environments of one account', () => {
 });
 
 describe('synth CLI --bootstrap', () => {
-  const synthCli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'infra/main.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
   const outdir = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'synth-')), 'cdktf.out');
 
   test('writes the bootstrap stack of each account', () => {
     const out = outdir();
-    const result = synthCli(['--bootstrap', '--out', out]);
+    const result = synthRun(['--bootstrap', '--out', out]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('bootstrap-123456789012');
     expect(existsSync(path.join(out, 'stacks', 'bootstrap-123456789012', 'cdk.tf.json'))).toBe(true);
@@ -128,14 +127,14 @@ describe('synth CLI --bootstrap', () => {
     const dir = writeEnvironments({ dev: devDefinition() });
     writeFileSync(path.join(dir, 'github.json'), JSON.stringify({ repository: 'example-org/*' }));
     const out = outdir();
-    const result = synthCli(['--bootstrap', '--environments', dir, '--out', out]);
+    const result = synthRun(['--bootstrap', '--environments', dir, '--out', out]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/github\.json: repository: must be "<owner>\/<repository>"/);
     expect(existsSync(out)).toBe(false);
   });
 
   test('refuses --env (a bootstrap stack covers every environment of its account) and an unknown --bootstrap-state, as flag errors', () => {
-    expect(synthCli(['--bootstrap', '--env', 'dev', '--out', outdir()])).toMatchObject({ status: 2, stderr: expect.stringContaining('--bootstrap covers every environment of each account; leave out --env') });
-    expect(synthCli(['--bootstrap', '--bootstrap-state', 'remote', '--out', outdir()])).toMatchObject({ status: 2, stderr: expect.stringContaining('--bootstrap-state remote: use local') });
+    expect(synthRun(['--bootstrap', '--env', 'dev', '--out', outdir()])).toMatchObject({ status: 2, stderr: expect.stringContaining('--bootstrap covers every environment of each account; leave out --env') });
+    expect(synthRun(['--bootstrap', '--bootstrap-state', 'remote', '--out', outdir()])).toMatchObject({ status: 2, stderr: expect.stringContaining('--bootstrap-state remote: use local') });
   });
 });

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnvironmentError, FlagError } from '../src/config/errors';
 import { loadEnvironments, selectEnvironments } from '../src/config/loadEnvironments';
 import { devDefinition, writeEnvironments, type Definition } from './support/environmentFixtures';
+import { synthRun } from './support/synthRun';
 
 const repoRoot = path.join(__dirname, '../..');
 
@@ -171,8 +171,7 @@ test('--env with an unknown name is a flag error listing the defined ones', () =
 });
 
 describe('synth CLI', () => {
-  const synthCli = (environmentsDir: string, outdir: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'infra/main.ts', '--environments', environmentsDir, '--out', outdir], { cwd: repoRoot, encoding: 'utf8' });
+  const synthCli = (environmentsDir: string, outdir: string) => synthRun(['--environments', environmentsDir, '--out', outdir]);
 
   test('a bad definition stops synth before anything is written', () => {
     const bad = devDefinition();

@@ -1,6 +1,5 @@
 /** On-demand copies of a template: what a copy is made of, and what is refused before anything is synthesized. */
 import { Testing } from 'cdktf';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { EnvironmentError } from '../src/config/errors';
 import { copyEnvironment, copyRecordKey, copyStateKey, creatorOf, expiresAt, MAX_TTL_HOURS, type CopyRecord } from '../src/config/ephemeralCopy';
 import { loadEnvironments } from '../src/config/loadEnvironments';
 import { devDefinition, writeEnvironments } from './support/environmentFixtures';
+import { synthRun } from './support/synthRun';
 
 const repoRoot = path.join(__dirname, '../..');
 const environments = loadEnvironments(path.join(repoRoot, 'environments'));
@@ -133,7 +133,6 @@ describe('synthesized copy', () => {
 });
 
 describe('npm run synth -- --copy', () => {
-  const synthCli = (args: readonly string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'infra/main.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
   const record = (content: unknown) => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'copy-record-')), 'copy.json');
     writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
@@ -143,7 +142,7 @@ describe('npm run synth -- --copy', () => {
   test('a bad record is named by file and field, exit 1, nothing synthesized', () => {
     const file = record({ ...alice, suffix: 'alice', colour: 'blue' });
     const out = path.join(path.dirname(file), 'out');
-    const run = synthCli(['--copy', file, '--out', out]);
+    const run = synthRun(['--copy', file, '--out', out]);
     expect(run.status).toBe(1);
     expect(existsSync(out)).toBe(false);
     expect(run.stderr).toContain(`${file}: suffix: must start with "eph-"`);
@@ -153,7 +152,7 @@ describe('npm run synth -- --copy', () => {
   test('--copy with --env or --bootstrap is a flag mistake, exit 2', () => {
     const file = record(alice);
     for (const other of [['--env', 'dev'], ['--bootstrap']]) {
-      const run = synthCli(['--copy', file, ...other]);
+      const run = synthRun(['--copy', file, ...other]);
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`^error: --copy ${file}: synthesizes that copy alone; leave out ${other[0]}\\n`));
     }

@@ -1,17 +1,26 @@
-/** `npm run synth -- …` as a person types it: help, flag mistakes and assumptions, from the real CLI. */
+/**
+ * `npm run synth -- …` as a person types it: help, flag mistakes and assumptions. Each case runs synthMain, what
+ * infra/main.ts runs, in-process; one runs the real CLI to prove its wiring (stderr, exit code).
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { synthRun } from './support/synthRun';
 
 const repoRoot = path.join(__dirname, '../..');
 const USAGE_LINE = /^usage: npm run synth -- \[--env <name> \.\.\.\] \[--target aws\|localstack\|moto\]/;
 
-function synthCli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+/** The shell's environment without AWS_ENDPOINT_URL unless `env` gives one. */
+function shellEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = { ...process.env, ...env };
   if (!('AWS_ENDPOINT_URL' in env)) delete environment.AWS_ENDPOINT_URL;
-  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'infra/main.ts', ...args], { cwd: repoRoot, encoding: 'utf8', env: environment });
-  return { status, stdout, stderr, lines: stderr.trimEnd().split('\n') };
+  return environment;
+}
+
+function synthCli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const run = synthRun(args, shellEnv(env));
+  return { ...run, lines: run.stderr.trimEnd().split('\n') };
 }
 
 const outdir = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'synth-cli-')), 'cdktf.out');
@@ -63,4 +72,12 @@ describe('--target moto', () => {
     expect(run).toMatchObject({ status: 0, stderr: '' });
     expect(run.stdout).toContain('(emulator at http://127.0.0.1:5555, local state)');
   });
+});
+
+test('the real CLI, as npm run synth runs it: a flag mistake is its stderr and exit code 2, no stack trace', () => {
+  const out = outdir();
+  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'infra/main.ts', '--evn', 'dev', '--out', out], { cwd: repoRoot, encoding: 'utf8', env: shellEnv({}) });
+  expect([status, stdout]).toEqual([2, '']);
+  expect(stderr.trimEnd().split('\n')).toEqual(['error: --evn: unknown flag', expect.stringMatching(USAGE_LINE)]);
+  expect(existsSync(out)).toBe(false);
 });
