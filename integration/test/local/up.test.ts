@@ -1,4 +1,7 @@
-/** `npm run local:up` as a process: --help, flag mistakes, and what a forced quit (a second Ctrl-C) says it leaves. */
+/**
+ * `npm run local:up`: --help, flag mistakes, and what a forced quit (a second Ctrl-C) says it leaves. The help and flag
+ * cases run upMain, what the worker up.ts forks runs, in-process; one flag mistake and the forced quit run the real CLI.
+ */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -8,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { USAGE, USAGE_LINE } from '../../local/args';
 import { RELAY_WINDOW_MS } from '../../local/interrupts';
 import { leftBehindText } from '../../local/leftBehind';
+import { upMain } from '../../local/upWorker';
 
 const repoRoot = path.join(__dirname, '../../..');
 const UP = ['--import', 'tsx', 'integration/local/up.ts'];
@@ -19,9 +23,19 @@ function upEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-test.each([['--help'], ['-h']])('%s prints the usage on stdout and exits 0', (flag) => {
-  const run = spawnSync(process.execPath, [...UP, flag], { cwd: repoRoot, encoding: 'utf8', env: upEnv() });
-  expect(run).toMatchObject({ status: 0, stdout: USAGE, stderr: '' });
+/**
+ * `npm run local:up -- <args>` in-process: upMain's exit code and what it wrote. Stop is already asked for, so a case
+ * that got past its flags would return before deploying anything (and fail on what it printed).
+ */
+async function up(args: readonly string[]) {
+  const written = { stdout: '', stderr: '' };
+  const out = { stdout: (text: string) => (written.stdout += text), stderr: (text: string) => (written.stderr += text) };
+  const status = await upMain(args, out, { stop: AbortSignal.abort(), onWorkFolder: () => {} });
+  return { status, ...written };
+}
+
+test.each([['--help'], ['-h']])('%s prints the usage on stdout and exits 0', async (flag) => {
+  expect(await up([flag])).toEqual({ status: 0, stdout: USAGE, stderr: '' });
 });
 
 test.each([
@@ -29,9 +43,14 @@ test.each([
   ['--env without a value', ['--env'], '--env: needs a value (--env <value>)'],
   ['no --env', [], '--env <name> is required, e.g. npm run local:up -- --env dev'],
   ['an unknown environment', ['--env', 'qa'], '--env qa: no such environment; defined: dev, prod, staging'],
-])('%s: one line naming it, the usage line, exit 2', (_what, args, message) => {
-  const run = spawnSync(process.execPath, [...UP, ...args], { cwd: repoRoot, encoding: 'utf8', env: upEnv() });
+])('%s: one line naming it, the usage line, exit 2', async (_what, args, message) => {
+  const run = await up(args);
   expect([run.status, run.stdout, run.stderr]).toEqual([2, '', `local:up: ${message}\n${USAGE_LINE}\n`]);
+});
+
+test('the real CLI, as npm run local:up runs it (up.ts forking its worker): a flag mistake is one line, the usage line, exit 2, no stack trace', () => {
+  const run = spawnSync(process.execPath, [...UP, '--evn', 'dev'], { cwd: repoRoot, encoding: 'utf8', env: upEnv() });
+  expect([run.status, run.stdout, run.stderr]).toEqual([2, '', `local:up: --evn: unknown flag\n${USAGE_LINE}\n`]);
 });
 
 /**
