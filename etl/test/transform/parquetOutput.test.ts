@@ -45,10 +45,11 @@ describe('transform: the Parquet file', () => {
     const rowCount = 2 * ROW_GROUP_ROWS + 1234;
     const lines = ['id,name,amount,at'];
     const expected: Record<string, unknown>[] = [];
+    const start = Date.UTC(2024, 0, 1);
     for (let id = 1; id <= rowCount; id++) {
-      const at = Date.UTC(2024, 0, 1) + id * 1000;
-      lines.push(`${id},n${id % 97},${id}.25,${new Date(at).toISOString()}`);
-      expected.push({ id: BigInt(id), name: `n${id % 97}`, amount: id + 0.25, at: new Date(at) });
+      const at = new Date(start + id * 1000);
+      lines.push(`${id},n${id % 97},${id}.25,${at.toISOString()}`);
+      expected.push({ id: BigInt(id), name: `n${id % 97}`, amount: id + 0.25, at });
     }
     const run = await runTransform('input/big/rows.csv', bytesStream(lines.join('\n')));
 
