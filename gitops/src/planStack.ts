@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Change, init, plan, type PlanJson, showJson, showText, TerraformError } from '../../infra/src/terraform/terraformCli';
+import { type Change, init, plan, type PlanJson, planText, showJson, TerraformError } from '../../infra/src/terraform/terraformCli';
 import { setOutput } from './actionsIo';
 import { type StackSummary, summarizePlan } from './planReport';
 import type { Command } from './command';
@@ -15,7 +15,7 @@ const USAGE = `npm run gitops -- plan ${STACK_FLAGS_USAGE} [--out plans] [--save
 /** The binary plan `plan` leaves in the stack directory (and `--save` uploads); `deploy --saved-plan` applies it. */
 export const SAVED_PLAN_FILE = 'saved.tfplan';
 
-/** What `plan` leaves for the report: `<out>/<stack>.json` (terraform show -json) and `<out>/<stack>.txt` (terraform show). */
+/** What `plan` leaves for the report: `<out>/<stack>.json` (terraform show -json) and `<out>/<stack>.txt` (the plan as terraform printed it). */
 export function planFiles(outDir: string, stack: string): { json: string; text: string } {
   return { json: path.join(outDir, `${stack}.json`), text: path.join(outDir, `${stack}.txt`) };
 }
@@ -42,9 +42,10 @@ export function reportablePlan(plan: PlanJson): PlanJson {
 
 /**
  * Plans one stack: init, plan without the state lock (the plan role is read-only, and the lock would not keep the
- * plan fresh anyway: terraform refuses a stale plan at apply), then the plan as JSON and as text for the report, and
- * output `changes=true|false`. `--save` (before an approval): the plan also goes to the state bucket (`--plan-bucket`:
- * another bucket, for stacks with local state), its record to `<out>/<stack>.saved-plan` for `deploy --saved-plan`.
+ * plan fresh anyway: terraform refuses a stale plan at apply), then the plan as JSON (show -json) and as text (as plan
+ * printed it) for the report, and output `changes=true|false`. `--save` (before an approval): the plan also goes to the
+ * state bucket (`--plan-bucket`: another bucket, for stacks with local state), its record to `<out>/<stack>.saved-plan`
+ * for `deploy --saved-plan`.
  */
 export const planStackCommand: Command = {
   usage: USAGE,
@@ -63,7 +64,7 @@ export const planStackCommand: Command = {
     const files = planFiles(flags.out, stack);
     mkdirSync(flags.out, { recursive: true });
     writeFileSync(files.json, JSON.stringify(reportablePlan(await showJson(dir, SAVED_PLAN_FILE))));
-    writeFileSync(files.text, await showText(dir, SAVED_PLAN_FILE));
+    writeFileSync(files.text, planText(planned.stdout));
     if (location) await savePlan(path.join(dir, SAVED_PLAN_FILE), stack, location, flags.out);
     setOutput('changes', String(planned.code === 2));
   },

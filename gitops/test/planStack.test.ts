@@ -83,8 +83,11 @@ test('plans while someone else holds the state lock (the plan role cannot take i
       if (holder.exitCode !== null) throw new Error('terraform console exited before taking the lock');
       await sleep(100);
     }
-    const [run] = await planAsSteps(stacks, ['dev-us-east-1'], outDir());
+    const out = outDir();
+    const [run] = await planAsSteps(stacks, ['dev-us-east-1'], out);
     expect([run!.code, run!.outputs]).toEqual([0, { changes: 'false' }]);
+    // the text is the plan alone: plan's progress line for the refreshed marker stays in the log
+    expect(readFileSync(planFiles(out, 'dev-us-east-1').text, 'utf8')).toMatch(/^\nNo changes\. Your infrastructure matches the configuration\./);
   } finally {
     holder.stdin.end();
     await closed;

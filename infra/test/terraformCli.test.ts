@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apply, destroy, init, outputs, plan, run, showJson, showText, TerraformError, validate } from '../src/terraform/terraformCli';
+import { apply, destroy, init, outputs, plan, planText, run, showJson, TerraformError, validate } from '../src/terraform/terraformCli';
 
 let tmp: string;
 
@@ -137,14 +137,18 @@ describe('apply, outputs and destroy with the built-in provider', () => {
     expect((await run(dir, ['state', 'list'])).stdout.trim()).toBe('');
   });
 
-  test('plan -destroy plans the deletion of everything in the state; showText is the readable plan', async () => {
+  test('plan -destroy plans the deletion of everything in the state; planText is the plan as terraform show prints it', async () => {
     const dir = workdir('destroy-plan', { resource: { terraform_data: { marker: { input: 'x' } } } });
     await init(dir);
     await apply(dir);
-    expect((await plan(dir, { out: 'destroy.tfplan', detailedExitcode: true, destroy: true })).code).toBe(2);
+    const planned = await plan(dir, { out: 'destroy.tfplan', detailedExitcode: true, destroy: true });
+    expect(planned.code).toBe(2);
     const json = await showJson(dir, 'destroy.tfplan');
     expect(json.resource_changes?.map((c) => [c.address, c.change.actions])).toEqual([['terraform_data.marker', ['delete']]]);
-    expect(await showText(dir, 'destroy.tfplan')).toContain('Plan: 0 to add, 0 to change, 1 to destroy.');
+    // plan's progress line for the refresh of the applied marker is not part of the plan
+    expect(planned.stdout).toContain('terraform_data.marker: Refreshing state...');
+    expect(planText(planned.stdout)).toBe((await run(dir, ['show', '-no-color', 'destroy.tfplan'])).stdout);
+    expect(planText(planned.stdout)).toContain('Plan: 0 to add, 0 to change, 1 to destroy.');
   });
 
   test('lock: false plans while another terraform holds the state lock, which the default plan fails on', async () => {

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { synth } from '../../infra/src/app';
-import { plan, run, showJson, showText } from '../../infra/src/terraform/terraformCli';
+import { plan, planText, run, showJson } from '../../infra/src/terraform/terraformCli';
 import { readPlans } from '../../gitops/src/planComment';
 import { digestOf, readRecord } from '../../gitops/src/planDigest';
 import { COMMENT_LIMIT, renderComment, renderJobSummary, size, type StackPlan, SUMMARY_LIMIT, summarizePlan } from '../../gitops/src/planReport';
@@ -144,7 +144,7 @@ describe('the plan report on real plans of the applied stack that destroy and re
 
     const destroyed = await plan(stackDir, { out: 'destroy.tfplan', detailedExitcode: true, destroy: true, lock: false });
     expect(destroyed.code).toBe(2);
-    destroyPlan = { stack: STACK, plan: await showJson(stackDir, 'destroy.tfplan'), text: await showText(stackDir, 'destroy.tfplan') };
+    destroyPlan = { stack: STACK, plan: await showJson(stackDir, 'destroy.tfplan'), text: planText(destroyed.stdout) };
 
     const file = path.join(stackDir, 'cdk.tf.json');
     const json = JSON.parse(readFileSync(file, 'utf8')) as SynthesizedJson;

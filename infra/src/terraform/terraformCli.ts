@@ -157,10 +157,14 @@ export async function showJson(dir: string, planFile: string, options: RunOption
   return JSON.parse(result.stdout) as PlanJson;
 }
 
-/** `terraform show <planFile>`: the plan as people read it (sensitive values redacted). */
-export async function showText(dir: string, planFile: string, options: RunOptions = {}): Promise<string> {
-  const args = ['show', '-no-color', planFile];
-  return checked(dir, args, await run(dir, args, options)).stdout;
+/**
+ * The plan as people read it, from the stdout of a successful `terraform plan` (with `TF_IN_AUTOMATION`, as `run`
+ * sets): a progress line per resource refreshed or read, then from a blank line on the same text `terraform show
+ * <planFile>` prints (sensitive values redacted), then any warnings, which show leaves out. Showing a saved plan
+ * starts the provider again (~2.5 CPU s), so plans are read as they are made.
+ */
+export function planText(stdout: string): string {
+  return stdout.replace(/^(?:.+\n)*/, '');
 }
 
 /** `terraform apply -auto-approve` (of `planFile` when given); throws with terraform's diagnostics on failure. */
