@@ -16,7 +16,7 @@ export const COMMENT_LIMIT = 65_536;
 /** GitHub drops a step summary above 1 MiB. */
 export const SUMMARY_LIMIT = 1_048_576;
 
-/** One stack's `terraform show -json` and `terraform show` of the same plan file. */
+/** One stack's `terraform show -json` of its saved plan and the plan as `terraform plan` printed it (planText). */
 export interface StackPlan {
   readonly stack: string;
   readonly plan: PlanJson;
