@@ -119,7 +119,8 @@ describe('ETL handler failures against moto', () => {
 
     it('S3 failing on an UploadPart of a multipart Parquet upload', async () => {
       // ~12 MB of incompressible text: Parquet of more than two 5 MiB parts
-      const rows = Array.from({ length: 40_000 }, (_, index) => `${index},${randomBytes(225).toString('base64')}`);
+      const noise = randomBytes(40_000 * 225);
+      const rows = Array.from({ length: 40_000 }, (_, index) => `${index},${noise.toString('base64', index * 225, (index + 1) * 225)}`);
       const file = await etl.upload('input/sales/big.csv', `id,payload\n${rows.join('\n')}\n`);
       let uploadParts = 0;
       const removeFault = interceptCommand(s3(), 'UploadPartCommand', (call) => {

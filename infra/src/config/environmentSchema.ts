@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DUCKDB_SPILL_MIB, ephemeralStorageMib, MAX_EPHEMERAL_STORAGE_MIB, STAGED_COPIES } from '../constructs/EtlFunction';
+import { DUCKDB_SPILL_MIB, ephemeralStorageMib, MAX_EPHEMERAL_STORAGE_MIB, STAGED_COPIES } from '../constructs/etlFunctionStorage';
 import { overlaps, parseIpv4Cidr, vpcCidrProblem, type Ipv4Block } from './cidr';
 import { NAME_LIMITS, SUFFIX_PATTERN, regionalNames, type RegionalNames } from './names';
 import { KNOWN_REGIONS, availabilityZonesOf, isKnownRegion } from './regions';

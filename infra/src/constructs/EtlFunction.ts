@@ -6,6 +6,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { Construct } from 'constructs';
 import path from 'node:path';
 import type { EtlArtifact } from '../config/etlArtifact';
+import { DUCKDB_SPILL_MIB, ephemeralStorageMib } from './etlFunctionStorage';
 import { policyDocument, serviceTrustPolicy } from './policyDocument';
 import { SharedFile } from './SharedFile';
 
@@ -60,16 +61,6 @@ export interface EtlFunctionProps {
 export const ETL_RUNTIME = 'nodejs22.x';
 export const ETL_HANDLER = 'index.handler';
 
-/** Copies of a job's text that can be in /tmp at once: the source, its JSON Lines rewrite, the Parquet file. */
-export const STAGED_COPIES = 3;
-/**
- * Room for DuckDB's spill files: what its buffer pool cannot hold (a streaming COPY spills little; the reject tables may).
- * The function gets it as DUCKDB_SPILL_MB and caps DuckDB's spill there, so the jobs' own files always fit.
- */
-export const DUCKDB_SPILL_MIB = 1024;
-/** The most ephemeral storage Lambda gives a function, MiB (the least, 512, is below DUCKDB_SPILL_MIB alone). */
-export const MAX_EPHEMERAL_STORAGE_MIB = 10_240;
-
 const MIB = 1024 ** 2;
 
 /**
@@ -77,11 +68,6 @@ const MIB = 1024 ** 2;
  * 69,905,067 bytes, which is 50 MiB in base64). The ETL zip with DuckDB's binding is ~24 MB.
  */
 export const DIRECT_UPLOAD_MAX_BYTES = 50 * MIB;
-
-/** The /tmp a function needs for these limits (formula at EtlFunctionProps.maxObjectBytes); may exceed what Lambda allows. */
-export function ephemeralStorageMib(maxObjectBytes: number, parallelRecords: number): number {
-  return Math.ceil((parallelRecords * STAGED_COPIES * maxObjectBytes) / MIB) + DUCKDB_SPILL_MIB;
-}
 
 /**
  * The ETL Lambda in the private subnets, its log group (created here so retention applies from the first line),
