@@ -7,10 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { synth } from '../../infra/src/app';
 import { COPY_PREFIX, isCopySuffix, type CopyRecord } from '../../infra/src/config/ephemeralCopy';
 import type { DeployTarget } from '../../infra/src/stacks/deployTarget';
-import { stackName } from '../../infra/src/stacks/RegionalStack';
+import { stackName } from '../../infra/src/stacks/stackNames';
 import { destroy, init } from '../../infra/src/terraform/terraformCli';
 import { isExpired } from './copyListing';
 import { deleteRecordIfNoState, deleteRegionState, type ListedCopy, readCopyRecord } from './copyRegistry';
@@ -81,6 +80,9 @@ async function reapCopy(copy: RecordedCopy, options: ReapOptions): Promise<ReapO
   const failures: string[] = [];
   const destroyed: string[] = [];
   try {
+    // required for a destroy, not imported with the module: every gitops command loads this file through the command
+    // table, and the app brings cdktf and every construct (~0.5 s of CPU). A relative import() needs a .js path under nodenext
+    const { synth } = require('../../infra/src/app') as typeof import('../../infra/src/app');
     const built = synth({ copy: copy.record, outdir, target: options.target, environmentsDir: options.environmentsDir, etlDir: options.etlDir });
     const regions = new Set<string>(built.environments[0]!.regions.map((region) => region.name));
     // the regions side by side, as their matrix jobs deploy them: each destroy waits on its own Lambda ENIs

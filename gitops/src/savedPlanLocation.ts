@@ -3,7 +3,7 @@
  * names a bucket), at `plans/<environment>/<stack>/<run id>-<run attempt>.tfplan`. The environment is what the deploy
  * roles' read access keys on; the run keeps a re-run from overwriting the plan an approval is pending on.
  */
-import { savedPlansPrefix } from '../../infra/src/constructs/StateStore';
+import { savedPlansPrefix } from '../../infra/src/constructs/stateStoreKeys';
 import { GitopsError } from './errors';
 import type { StackBackend } from './stackBackend';
 

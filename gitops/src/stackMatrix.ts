@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Environment } from '../../infra/src/config/loadEnvironments';
-import { stackName } from '../../infra/src/stacks/RegionalStack';
+import { stackName } from '../../infra/src/stacks/stackNames';
 import { parseJsonFlag } from './jsonFlag';
 
 /** One environment × region: everything a matrix job needs to plan, deploy or destroy its stack. */

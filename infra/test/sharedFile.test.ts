@@ -6,7 +6,7 @@ import path from 'node:path';
 import { synth } from '../src/app';
 import { resolveEtlArtifact } from '../src/config/etlArtifact';
 import type { Environment } from '../src/config/loadEnvironments';
-import { stackName } from '../src/stacks/RegionalStack';
+import { stackName } from '../src/stacks/stackNames';
 import { testEtlDir } from './support/testEtl';
 
 const etlDir = testEtlDir();

@@ -15,8 +15,9 @@ import { COPY_PREFIX, COPY_STATE_PREFIX, copyDeployRoleArn } from '../config/eph
 import type { Environment } from '../config/loadEnvironments';
 import { regionalNames, type RegionalNames } from '../config/names';
 import type { PolicyStatement } from '../constructs/policyDocument';
-import { appliedCommitsPrefix, savedPlansPrefix } from '../constructs/StateStore';
-import { APPLICATION_TAG, stateKey } from '../stacks/RegionalStack';
+import { appliedCommitsPrefix, savedPlansPrefix } from '../constructs/stateStoreKeys';
+import { APPLICATION_TAG } from '../stacks/RegionalStack';
+import { stateKey } from '../stacks/stackNames';
 import { GITHUB_OIDC_HOST } from '../constructs/GithubOidcRole';
 import { type BootstrapAccount, roleNameAndPath } from './accounts';
 import { operatorPolicyName } from './operatorPermissions';

@@ -3,6 +3,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { Construct } from 'constructs';
 import { hardenBucket, type BucketHardeningProps } from './bucketHardening';
+import { SAVED_PLANS_PREFIX } from './stateStoreKeys';
 
 export interface StateStoreProps extends BucketHardeningProps {
   readonly bucketName: string;
@@ -17,22 +18,6 @@ export interface StateStoreProps extends BucketHardeningProps {
   readonly savedPlanDays?: number;
   /** Days a replaced or expired saved plan's old version is kept; nothing ever reads one. @default 1 */
   readonly savedPlanNoncurrentDays?: number;
-}
-
-/** Where saved plans live in the state bucket, apart from the state: the lifecycle expires them, the plan role writes them. */
-export const SAVED_PLANS_PREFIX = 'plans/';
-
-/** One environment's saved plans: the only ones its deploy role may read. */
-export function savedPlansPrefix(environment: string): string {
-  return `${SAVED_PLANS_PREFIX}${environment}/`;
-}
-
-/**
- * One environment's records of the commit last applied to each of its stacks (`gitops deploy` refuses an older one):
- * kept with the state, written only by that environment's deploy role.
- */
-export function appliedCommitsPrefix(environment: string): string {
-  return `applied/${environment}/`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { Network } from '../constructs/Network';
 import { ObjectCreatedRule } from '../constructs/ObjectCreatedRule';
 import { RawBucket } from '../constructs/RawBucket';
 import { providerTargetSettings, type DeployTarget } from './deployTarget';
+import { stackName, stateKey } from './stackNames';
 import { useLocalState, useS3State } from './stateBackend';
 
 export interface RegionalStackProps {
@@ -29,15 +30,8 @@ export const APPLICATION_TAG = 'analytics-platform';
 /** SQS redelivers a message only after this many Lambda timeouts (AWS guidance for SQS event sources). */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
-/** The stack name (and cdktf.out/stacks/<name> directory) for one environment × region. */
-export function stackName(environment: string, region: string): string {
-  return `${environment}-${region}`;
-}
-
-/** State object key: one per environment × region so each matrix job locks only its own state. */
-export function stateKey(environment: string, region: string): string {
-  return `analytics/${environment}/${region}.tfstate`;
-}
+// also exported here, where the modules that build stacks (and their tests) have always found them
+export { stackName, stateKey };
 
 /** One isolated copy of the platform in one region of one environment; nothing in it refers to another region. */
 export class RegionalStack extends TerraformStack {
